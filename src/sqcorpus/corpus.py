@@ -1,0 +1,82 @@
+"""Stage 1, raw text: the store of documents under ``corpus/raw/``.
+
+Each document is ``<doc_id>.txt`` (the text byte for byte, NFC, ``\\n`` line ends, one
+paragraph a line) beside ``<doc_id>.json`` (its metadata, including the text's sha256).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import paths
+from .errors import SqcorpusError
+
+DOC_ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+REQUIRED_METADATA = ("doc_id", "language", "title", "sha256", "publisher", "url", "rights")
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    doc_id: str
+    text: str
+    metadata: dict[str, Any]
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return self.text.split("\n")
+
+
+def sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def read_document(txt_path: Path) -> Document:
+    """Read one document and check it against its metadata; raise on any mismatch."""
+    doc_id = txt_path.stem
+    if not DOC_ID_PATTERN.match(doc_id):
+        raise SqcorpusError(
+            "doc_id must be lower-case ASCII words joined by '-'", file=txt_path, field="doc_id"
+        )
+    raw = txt_path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise SqcorpusError(f"not UTF-8 ({err.reason} at byte {err.start})", file=txt_path) from None
+    if "\r" in text:
+        raise SqcorpusError("line ends must be \\n, found \\r", file=txt_path)
+    if not unicodedata.is_normalized("NFC", text):
+        raise SqcorpusError("text is not Unicode NFC", file=txt_path)
+    meta_path = txt_path.with_suffix(".json")
+    if not meta_path.is_file():
+        raise SqcorpusError("metadata file is missing", file=meta_path)
+    try:
+        metadata = json.loads(meta_path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as err:
+        raise SqcorpusError(f"invalid JSON: {err}", file=meta_path) from None
+    for key in REQUIRED_METADATA:
+        if key not in metadata:
+            raise SqcorpusError("required metadata field is missing", file=meta_path, field=key)
+    if metadata["doc_id"] != doc_id:
+        raise SqcorpusError(
+            f"doc_id {metadata['doc_id']!r} does not match the file name", file=meta_path, field="doc_id"
+        )
+    if metadata["sha256"] != sha256_text(text):
+        raise SqcorpusError(
+            "sha256 does not match the text: the raw text was edited", file=meta_path, field="sha256"
+        )
+    return Document(doc_id=doc_id, text=text, metadata=metadata)
+
+
+def read_corpus(raw_dir: Path | None = None) -> list[Document]:
+    """All documents of the raw store, sorted by doc_id."""
+    directory = raw_dir or paths.raw_dir()
+    documents = [read_document(path) for path in sorted(directory.glob("*.txt"))]
+    if not documents:
+        raise SqcorpusError("no documents (*.txt) found", file=directory)
+    return documents
