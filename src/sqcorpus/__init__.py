@@ -1,0 +1,46 @@
+"""sqcorpus: an annotated Albanian news corpus and the toolkit that builds it.
+
+The public API is four functions; everything else is a pipeline stage module:
+``corpus`` (raw text) → ``segment`` → ``preannotate``/``studio`` (annotate) → ``convert``
+→ ``validate`` → ``release`` → ``load``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from datasets import DatasetDict
+
+    from .models import Sentence
+    from .release import BuildSummary
+
+__all__ = ["build", "evaluate", "load", "segment"]
+
+
+def segment(text: str) -> list[Sentence]:
+    """Split Albanian text into sentences and tokens with code-point offsets into ``text``."""
+    from .segment import segment as _segment
+
+    return _segment(text)
+
+
+def build(version: str, **options: Any) -> BuildSummary:
+    """Build, validate and write release ``version`` (see :func:`sqcorpus.release.build_release`)."""
+    from .release import build_release
+
+    return build_release(version, **options)
+
+
+def load(config: str = "sentences", version: str | None = None) -> DatasetDict:
+    """Load a released config as a ``datasets.DatasetDict``; ``version=None`` is the latest."""
+    from .load import load as _load
+
+    return _load(config, version=version)
+
+
+def evaluate(config: str, predictions: Any, split: str = "test", version: str | None = None) -> dict:
+    """Score predictions against a released split with the field's standard metrics."""
+    from .evaluate import evaluate as _evaluate
+
+    return _evaluate(config, predictions, split=split, version=version)
