@@ -26,7 +26,7 @@ def segment(text: str) -> list[Sentence]:
 
 
 def build(version: str, **options: Any) -> BuildSummary:
-    """Build, validate and write release ``version`` (see :func:`sqcorpus.release.build_release`)."""
+    """Build, validate and write release ``version`` (see ``sqcorpus.release.build_release``)."""
     from .release import build_release
 
     return build_release(version, **options)
@@ -39,7 +39,9 @@ def load(config: str = "sentences", version: str | None = None) -> DatasetDict:
     return _load(config, version=version)
 
 
-def evaluate(config: str, predictions: Any, split: str = "test", version: str | None = None) -> dict:
+def evaluate(
+    config: str, predictions: Any, split: str = "test", version: str | None = None
+) -> dict[str, Any]:
     """Score predictions against a released split with the field's standard metrics."""
     from .evaluate import evaluate as _evaluate
 

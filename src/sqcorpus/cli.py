@@ -66,7 +66,10 @@ def _run_build(args: argparse.Namespace) -> int:
 # SUBCOMMANDS-ANCHOR
 
 
-def _parser(adders: Sequence[Callable[[argparse._SubParsersAction], None]]) -> argparse.ArgumentParser:
+Adder = Callable[[argparse._SubParsersAction], None]
+
+
+def _parser(adders: Sequence[Adder]) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sqcorpus", description="Build, annotate and use the sqcorpus Albanian news corpus."
     )

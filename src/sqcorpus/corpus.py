@@ -16,6 +16,7 @@ from typing import Any
 
 from . import paths
 from .errors import SqcorpusError
+from .models import Token
 
 DOC_ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 REQUIRED_METADATA = ("doc_id", "language", "title", "sha256", "publisher", "url", "rights")
@@ -47,7 +48,8 @@ def read_document(txt_path: Path) -> Document:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
-        raise SqcorpusError(f"not UTF-8 ({err.reason} at byte {err.start})", file=txt_path) from None
+        message = f"not UTF-8 ({err.reason} at byte {err.start})"
+        raise SqcorpusError(message, file=txt_path) from None
     if "\r" in text:
         raise SqcorpusError("line ends must be \\n, found \\r", file=txt_path)
     if not unicodedata.is_normalized("NFC", text):
@@ -63,13 +65,11 @@ def read_document(txt_path: Path) -> Document:
         if key not in metadata:
             raise SqcorpusError("required metadata field is missing", file=meta_path, field=key)
     if metadata["doc_id"] != doc_id:
-        raise SqcorpusError(
-            f"doc_id {metadata['doc_id']!r} does not match the file name", file=meta_path, field="doc_id"
-        )
+        message = f"doc_id {metadata['doc_id']!r} does not match the file name"
+        raise SqcorpusError(message, file=meta_path, field="doc_id")
     if metadata["sha256"] != sha256_text(text):
-        raise SqcorpusError(
-            "sha256 does not match the text: the raw text was edited", file=meta_path, field="sha256"
-        )
+        message = "sha256 does not match the text: the raw text was edited"
+        raise SqcorpusError(message, file=meta_path, field="sha256")
     return Document(doc_id=doc_id, text=text, metadata=metadata)
 
 
@@ -80,3 +80,53 @@ def read_corpus(raw_dir: Path | None = None) -> list[Document]:
     if not documents:
         raise SqcorpusError("no documents (*.txt) found", file=directory)
     return documents
+
+
+@dataclass(frozen=True, slots=True)
+class CorpusSentence:
+    """A segmented sentence of a document, with its stable id.
+
+    ``start``/``end`` index the document text; token offsets index the sentence ``text``.
+    """
+
+    id: str
+    doc_id: str
+    index: int
+    start: int
+    end: int
+    text: str
+    tokens: tuple[Token, ...]
+
+
+def sentence_id(doc_id: str, index: int) -> str:
+    """Stable sentence id ``<doc_id>-sNNN`` (1-based index, three digits at least)."""
+    return f"{doc_id}-s{index:03d}"
+
+
+def document_sentences(document: Document) -> list[CorpusSentence]:
+    """Segment a document into sentences with ids, tokens re-based on the sentence text."""
+    from .segment import segment
+
+    result = []
+    for index, sentence in enumerate(segment(document.text), start=1):
+        tokens = tuple(
+            Token(t.start - sentence.start, t.end - sentence.start, t.text) for t in sentence.tokens
+        )
+        result.append(
+            CorpusSentence(
+                id=sentence_id(document.doc_id, index),
+                doc_id=document.doc_id,
+                index=index,
+                start=sentence.start,
+                end=sentence.end,
+                text=sentence.text,
+                tokens=tokens,
+            )
+        )
+    return result
+
+
+def corpus_sentences(documents: list[Document] | None = None) -> list[CorpusSentence]:
+    """Every sentence of the corpus (default: the raw store), in document then text order."""
+    docs = read_corpus() if documents is None else documents
+    return [sentence for document in docs for sentence in document_sentences(document)]

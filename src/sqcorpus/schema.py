@@ -36,8 +36,9 @@ ENTITY_DESCRIPTIONS: Final[dict[str, str]] = {
     "EVENT": "named event: war, hurricane, summit, sports event",
     "DATE": "absolute or relative date or period",
 }
-NER_TAGS: Final[tuple[str, ...]] = ("O",) + tuple(
-    f"{prefix}-{label}" for label in ENTITY_LABELS for prefix in ("B", "I")
+NER_TAGS: Final[tuple[str, ...]] = (
+    "O",
+    *(f"{prefix}-{label}" for label in ENTITY_LABELS for prefix in ("B", "I")),
 )
 # Mapping to CoNLL-2003 types so models trained on WikiANN or AlbNER can be scored.
 # ``None`` means the entity is dropped (becomes O).
@@ -53,13 +54,16 @@ TO_CONLL2003: Final[dict[str, str | None]] = {
     "EVENT": "MISC",
     "DATE": None,
 }
-CONLL2003_NER_TAGS: Final[tuple[str, ...]] = ("O",) + tuple(
-    f"{prefix}-{label}" for label in CONLL2003_TYPES for prefix in ("B", "I")
+CONLL2003_NER_TAGS: Final[tuple[str, ...]] = (
+    "O",
+    *(f"{prefix}-{label}" for label in CONLL2003_TYPES for prefix in ("B", "I")),
 )
 
 # --- stance toward the Russia-North Korea rapprochement (SemEval-2016 Task 6 style) ----
 STANCE_LABELS: Final[tuple[str, ...]] = ("favor", "against", "neutral")
-STANCE_TARGET: Final = "the Russia-North Korea rapprochement (the visit, the treaty, the cooperation)"
+STANCE_TARGET: Final = (
+    "the Russia-North Korea rapprochement (the visit, the treaty, the cooperation)"
+)
 HOLDER_LABELS: Final[tuple[str, ...]] = ("author", "source")
 
 # --- hedging (CoNLL-2010 Shared Task / BioScope conventions) ---------------------------
@@ -136,5 +140,6 @@ def config_features(config: str) -> Features:
     try:
         columns = CONFIGS[config]
     except KeyError:
-        raise ValueError(f"unknown config {config!r}; expected one of {', '.join(CONFIGS)}") from None
+        known = ", ".join(CONFIGS)
+        raise ValueError(f"unknown config {config!r}; expected one of {known}") from None
     return Features({name: FEATURES[name] for name in columns})
