@@ -1,0 +1,356 @@
+"""Stage 4, convert: Label Studio JSON exports ⇄ sentence annotations ⇄ release records.
+
+Label Studio does not validate results (unknown labels, wrong offsets and mismatched text
+are all accepted), so everything read here is checked: every span must lie on token
+boundaries of the sentence, every label must be in the schema, every task must match a
+corpus sentence. Offsets are Python code-point indices into ``data.text``; the span text is
+rebuilt from the offsets, never taken from ``value.text``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import schema
+from .corpus import CorpusSentence
+from .errors import SqcorpusError
+from .models import SentenceAnnotation, Span, Token
+
+# --- SentenceAnnotation -> Label Studio results ------------------------------------------
+
+
+def _span_result(span: Span, control: str, region_id: str) -> dict[str, Any]:
+    return {
+        "id": region_id,
+        "from_name": control,
+        "to_name": schema.LS_TEXT,
+        "type": "labels",
+        "value": {"start": span.start, "end": span.end, "text": span.text, "labels": [span.label]},
+    }
+
+
+def _choice_result(control: str, choice: str) -> dict[str, Any]:
+    return {
+        "id": control,
+        "from_name": control,
+        "to_name": schema.LS_TEXT,
+        "type": "choices",
+        "value": {"choices": [choice]},
+    }
+
+
+def to_ls_results(annotation: SentenceAnnotation) -> list[dict[str, Any]]:
+    """Label Studio ``result`` list for one sentence (used for predictions and tests)."""
+    results = [
+        _span_result(span, schema.LS_ENTITIES, f"ent{i}")
+        for i, span in enumerate(annotation.entities)
+    ]
+    hedges = [*annotation.hedge_cues, *annotation.hedge_scopes]
+    results += [_span_result(span, schema.LS_HEDGES, f"hedge{i}") for i, span in enumerate(hedges)]
+    if annotation.stance is not None:
+        results.append(_choice_result(schema.LS_STANCE, annotation.stance))
+    if annotation.stance_holder is not None:
+        results.append(_choice_result(schema.LS_HOLDER, annotation.stance_holder))
+    if annotation.note:
+        results.append(
+            {
+                "id": schema.LS_NOTE,
+                "from_name": schema.LS_NOTE,
+                "to_name": schema.LS_TEXT,
+                "type": "textarea",
+                "value": {"text": [annotation.note]},
+            }
+        )
+    return results
+
+
+# --- Label Studio results -> SentenceAnnotation ------------------------------------------
+
+_SPAN_CONTROLS: dict[str, tuple[str, ...]] = {
+    schema.LS_ENTITIES: schema.ENTITY_LABELS,
+    schema.LS_HEDGES: schema.HEDGE_SPAN_LABELS,
+}
+_CHOICE_CONTROLS: dict[str, tuple[str, ...]] = {
+    schema.LS_STANCE: schema.STANCE_LABELS,
+    schema.LS_HOLDER: schema.HOLDER_LABELS,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Where:
+    """Where a result came from, for error messages."""
+
+    file: object
+    item: str | int | None
+
+    def error(self, message: str, field: str | None = None) -> SqcorpusError:
+        return SqcorpusError(message, file=self.file, item=self.item, field=field)
+
+
+def _aligned_span(
+    value: Mapping[str, Any], text: str, tokens: Sequence[Token], where: Where, field: str
+) -> Span:
+    try:
+        start, end = int(value["start"]), int(value["end"])
+        (label,) = value["labels"]
+    except (KeyError, TypeError, ValueError):
+        raise where.error("span needs integer start/end and exactly one label", field) from None
+    if not 0 <= start < end <= len(text):
+        raise where.error(
+            f"span [{start}, {end}) is out of range of a {len(text)}-char text", field
+        )
+    # A mouse selection often takes a neighbouring space along: trim it, then insist on tokens.
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    starts = {t.start for t in tokens}
+    ends = {t.end for t in tokens}
+    if start not in starts or end not in ends:
+        raise where.error(
+            f"span [{start}, {end}) {text[start:end]!r} does not align with token boundaries", field
+        )
+    return Span(start=start, end=end, text=text[start:end], label=str(label))
+
+
+def from_ls_results(
+    results: Iterable[Mapping[str, Any]],
+    text: str,
+    tokens: Sequence[Token],
+    where: Where,
+) -> SentenceAnnotation:
+    """Validate one annotation's (or prediction's) ``result`` list and convert it."""
+    annotation = SentenceAnnotation()
+    choices: dict[str, list[str]] = {}
+    for index, result in enumerate(results):
+        name = result.get("from_name")
+        field = f"result[{index}].{name}"
+        value = result.get("value")
+        if not isinstance(value, Mapping):
+            raise where.error("result has no 'value' object", field)
+        if name in _SPAN_CONTROLS:
+            span = _aligned_span(value, text, tokens, where, field)
+            if span.label not in _SPAN_CONTROLS[name]:
+                raise where.error(f"unknown label {span.label!r}", field)
+            if name == schema.LS_ENTITIES:
+                annotation.entities.append(span)
+            elif span.label == "CUE":
+                annotation.hedge_cues.append(span)
+            else:
+                annotation.hedge_scopes.append(span)
+        elif name in _CHOICE_CONTROLS:
+            picked = value.get("choices")
+            if not isinstance(picked, list):
+                raise where.error("choices must be a list", field)
+            for choice in picked:
+                if choice not in _CHOICE_CONTROLS[name]:
+                    raise where.error(f"unknown choice {choice!r}", field)
+            choices.setdefault(name, []).extend(picked)
+        elif name == schema.LS_NOTE:
+            lines = value.get("text", [])
+            annotation.note = "\n".join(lines if isinstance(lines, list) else [str(lines)])
+        else:
+            raise where.error(f"unknown control {name!r}", field)
+    for control, picked in choices.items():
+        if len(picked) != 1:
+            raise where.error(f"exactly one choice expected, got {picked}", control)
+    annotation.stance = choices.get(schema.LS_STANCE, [None])[0]
+    annotation.stance_holder = choices.get(schema.LS_HOLDER, [None])[0]
+    if (annotation.stance is None) != (annotation.stance_holder is None):
+        raise where.error("stance and holder must be set together", schema.LS_HOLDER)
+    _check_not_overlapping(annotation.entities, where, "entities")
+    _check_not_overlapping(annotation.hedge_cues, where, "hedge cues")
+    for spans in (annotation.entities, annotation.hedge_cues, annotation.hedge_scopes):
+        spans.sort(key=lambda s: (s.start, s.end, s.label))
+    return annotation
+
+
+def _check_not_overlapping(spans: Sequence[Span], where: Where, kind: str) -> None:
+    """Entities are flat and cues are minimal, so neither may overlap its own kind."""
+    ordered = sorted(spans, key=lambda s: (s.start, s.end))
+    for left, right in itertools.pairwise(ordered):
+        if right.start < left.end:
+            control = schema.LS_ENTITIES if kind == "entities" else schema.LS_HEDGES
+            raise where.error(
+                f"{kind} overlap: {left.text!r} [{left.start}, {left.end}) and "
+                f"{right.text!r} [{right.start}, {right.end})",
+                control,
+            )
+
+
+# --- reading exports ----------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class TaskAnnotations:
+    """The gold and every individual annotation of one exported task."""
+
+    sid: str
+    file: Path
+    gold: SentenceAnnotation | None
+    annotations: list[SentenceAnnotation] = field(default_factory=list)
+    guidelines_version: str | None = None
+    annotated_at: str | None = None
+
+
+def annotator_name(completed_by: Any) -> str:
+    """The (pseudonymous) annotator of an exported annotation."""
+    if isinstance(completed_by, Mapping):
+        for key in ("email", "username", "id"):
+            if completed_by.get(key) not in (None, ""):
+                return str(completed_by[key])
+    return f"user-{completed_by}"
+
+
+def read_export_tasks(path: Path) -> list[dict[str, Any]]:
+    """The task list of one Label Studio JSON export, checked for shape."""
+    try:
+        tasks = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise SqcorpusError(f"cannot read Label Studio export: {err}", file=path) from None
+    if not isinstance(tasks, list):
+        raise SqcorpusError("a Label Studio JSON export is a list of tasks", file=path)
+    for position, task in enumerate(tasks):
+        data = task.get("data") if isinstance(task, dict) else None
+        if not isinstance(data, dict):
+            raise SqcorpusError("task has no 'data' object", file=path, item=f"#{position}")
+        for key in (schema.LS_SENTENCE_ID, schema.LS_TEXT):
+            if not isinstance(data.get(key), str):
+                item = task.get("id", f"#{position}")
+                raise SqcorpusError(
+                    "missing or not a string", file=path, item=item, field=f"data.{key}"
+                )
+    return tasks
+
+
+def export_files(annotations: Path) -> list[Path]:
+    """The export files named by ``--annotations``: one file, or every ``*.json`` of a folder."""
+    if annotations.is_dir():
+        return sorted(annotations.glob("*.json"))
+    if annotations.is_file():
+        return [annotations]
+    raise SqcorpusError("no such file or directory", file=annotations)
+
+
+def read_annotations(
+    files: Iterable[Path], sentences: Mapping[str, CorpusSentence]
+) -> dict[str, TaskAnnotations]:
+    """Read exports, check every task against the corpus, and pick each task's gold annotation.
+
+    The gold is the non-cancelled annotation marked ``ground_truth``; a task with a single
+    non-cancelled annotation needs no mark; several without a mark must be adjudicated first.
+    """
+    by_sid: dict[str, TaskAnnotations] = {}
+    for path in files:
+        for task in read_export_tasks(path):
+            sid = task["data"][schema.LS_SENTENCE_ID]
+            where = Where(path, sid)
+            if sid not in sentences:
+                raise where.error("unknown sentence id (not in corpus/raw)", "data.sid")
+            if sid in by_sid:
+                raise where.error(f"sentence is exported twice (also in {by_sid[sid].file})")
+            sentence = sentences[sid]
+            if task["data"][schema.LS_TEXT] != sentence.text:
+                raise where.error("task text does not match the corpus sentence", "data.text")
+            by_sid[sid] = _task_annotations(task, sentence, path)
+    return by_sid
+
+
+def _task_annotations(
+    task: Mapping[str, Any], sentence: CorpusSentence, path: Path
+) -> TaskAnnotations:
+    done = [a for a in task.get("annotations", []) if not a.get("was_cancelled")]
+    converted = []
+    for annotation in done:
+        where = Where(path, f"{sentence.id} (annotation {annotation.get('id')})")
+        result = from_ls_results(
+            annotation.get("result", []), sentence.text, sentence.tokens, where
+        )
+        result.annotator = annotator_name(annotation.get("completed_by"))
+        converted.append(result)
+    marked = [c for a, c in zip(done, converted, strict=True) if a.get("ground_truth")]
+    where = Where(path, sentence.id)
+    if len(marked) > 1:
+        raise where.error("more than one annotation is marked ground_truth", "annotations")
+    if marked:
+        gold = marked[0]
+    elif len(converted) == 1:
+        gold = converted[0]
+    elif converted:
+        raise where.error(
+            f"{len(converted)} annotations and none is marked ground_truth: adjudicate first",
+            "annotations",
+        )
+    else:
+        gold = None
+    dates = sorted(str(a.get("updated_at") or a.get("created_at") or "") for a in done)
+    return TaskAnnotations(
+        sid=sentence.id,
+        file=path,
+        gold=gold,
+        annotations=converted,
+        guidelines_version=task["data"].get("guidelines_version"),
+        annotated_at=(dates[-1] or None) if dates else None,
+    )
+
+
+# --- sentence + annotation -> release record ------------------------------------------------
+
+
+def bio_tags(
+    tokens: Sequence[Token], spans: Sequence[Span], tag_of: Mapping[str, str]
+) -> list[str]:
+    """IOB2 tags over tokens for token-aligned, non-overlapping spans."""
+    tags = ["O"] * len(tokens)
+    for span in spans:
+        inside = [i for i, t in enumerate(tokens) if span.start <= t.start and t.end <= span.end]
+        for position, i in enumerate(inside):
+            tags[i] = ("B-" if position == 0 else "I-") + tag_of[span.label]
+    return tags
+
+
+def to_record(sentence: CorpusSentence, annotation: SentenceAnnotation | None) -> dict[str, Any]:
+    """One release row (labels as class indices, as stored in Parquet)."""
+    layer = annotation or SentenceAnnotation()
+    ner = bio_tags(
+        sentence.tokens, layer.entities, {label: label for label in schema.ENTITY_LABELS}
+    )
+    hedge = bio_tags(sentence.tokens, layer.hedge_cues, {"CUE": "CUE"})
+
+    def spans(items: Sequence[Span], labelled: bool) -> list[dict[str, Any]]:
+        rows = []
+        for span in items:
+            row: dict[str, Any] = {"start": span.start, "end": span.end, "text": span.text}
+            if labelled:
+                row["label"] = schema.ENTITY_LABELS.index(span.label)
+            rows.append(row)
+        return rows
+
+    def index(labels: tuple[str, ...], value: str | None) -> int:
+        return schema.MISSING_LABEL if value is None else labels.index(value)
+
+    uncertain = None if annotation is None else schema.UNCERTAINTY_LABELS[bool(layer.hedge_cues)]
+    return {
+        "id": sentence.id,
+        "doc_id": sentence.doc_id,
+        "sentence_index": sentence.index,
+        "text": sentence.text,
+        "start": sentence.start,
+        "end": sentence.end,
+        "tokens": [t.text for t in sentence.tokens],
+        "token_starts": [t.start for t in sentence.tokens],
+        "token_ends": [t.end for t in sentence.tokens],
+        "entities": spans(layer.entities, labelled=True),
+        "ner_tags": [schema.NER_TAGS.index(tag) for tag in ner],
+        "stance": index(schema.STANCE_LABELS, layer.stance),
+        "stance_holder": index(schema.HOLDER_LABELS, layer.stance_holder),
+        "hedge_cues": spans(layer.hedge_cues, labelled=False),
+        "hedge_scopes": spans(layer.hedge_scopes, labelled=False),
+        "hedge_tags": [schema.HEDGE_TAGS.index(tag) for tag in hedge],
+        "uncertain": index(schema.UNCERTAINTY_LABELS, uncertain),
+    }

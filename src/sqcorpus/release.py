@@ -1,0 +1,312 @@
+"""Stage 6, release: versioned, immutable, byte-reproducible Parquet splits with a manifest.
+
+``corpus/releases/<version>/<config>/<split>.parquet`` plus ``manifest.json``. A release is
+written into a temporary folder and renamed into place only when complete and valid; a
+version that already exists is never overwritten (an identical rebuild is a no-op, a
+different one is refused).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import re
+import shutil
+import tempfile
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from . import paths, schema
+from .convert import TaskAnnotations, export_files, read_annotations, to_record
+from .corpus import corpus_sentences, read_corpus
+from .errors import SqcorpusError
+from .splits import assign_splits, assignment_json, read_assignment
+from .validate import validate_records
+
+VERSION_PATTERN = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
+MANIFEST = "manifest.json"
+# Fixed writer settings: with pyarrow pinned, the same rows give the same bytes.
+PARQUET_OPTIONS: dict[str, Any] = {
+    "compression": "zstd",
+    "compression_level": 9,
+    "row_group_size": 10_000,
+    "write_statistics": True,
+    "use_dictionary": True,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class BuildSummary:
+    version: str
+    path: Path
+    status: str  # "written" or "unchanged"
+    manifest: dict[str, Any]
+
+
+def version_key(version: str) -> tuple[int, int, int]:
+    match = VERSION_PATTERN.match(version)
+    if not match:
+        raise SqcorpusError(f"not a semantic version X.Y.Z: {version!r}", field="version")
+    major, minor, patch = (int(part) for part in match.groups())
+    return major, minor, patch
+
+
+def list_versions(releases_dir: Path | None = None) -> list[str]:
+    """Released versions in semantic-version order (folders holding a manifest)."""
+    root = releases_dir or paths.releases_dir()
+    if not root.is_dir():
+        return []
+    found = [
+        p.name for p in root.iterdir() if VERSION_PATTERN.match(p.name) and (p / MANIFEST).is_file()
+    ]
+    return sorted(found, key=version_key)
+
+
+def read_manifest(version: str, releases_dir: Path | None = None) -> dict[str, Any]:
+    path = (releases_dir or paths.releases_dir()) / version / MANIFEST
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SqcorpusError(f"release {version} does not exist", file=path.parent) from None
+    except (OSError, json.JSONDecodeError) as err:
+        raise SqcorpusError(f"cannot read manifest: {err}", file=path) from None
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def content_sha256(table: pa.Table) -> str:
+    """Hash of the rows independent of the Parquet writer: the Arrow IPC stream, no metadata."""
+    sink = io.BytesIO()
+    plain = table.replace_schema_metadata(None)
+    with pa.ipc.new_stream(sink, plain.schema) as writer:
+        writer.write_table(plain)
+    return hashlib.sha256(sink.getvalue()).hexdigest()
+
+
+def _relative(path: Path) -> str:
+    try:
+        return path.resolve().relative_to(paths.project_root()).as_posix()
+    except ValueError:
+        return path.name
+
+
+def _counts(records: Sequence[Mapping[str, Any]], splits: Mapping[str, str]) -> dict[str, Any]:
+    entities = Counter(schema.ENTITY_LABELS[e["label"]] for r in records for e in r["entities"])
+
+    def labelled(field: str, names: tuple[str, ...]) -> dict[str, int]:
+        counter = Counter(r[field] for r in records if r[field] != schema.MISSING_LABEL)
+        return {name: counter[i] for i, name in enumerate(names)}
+
+    return {
+        "documents": len({r["doc_id"] for r in records}),
+        "sentences": len(records),
+        "tokens": sum(len(r["tokens"]) for r in records),
+        "splits": {
+            split: sum(1 for r in records if splits[r["id"]] == split) for split in schema.SPLITS
+        },
+        "entities": {label: entities[label] for label in schema.ENTITY_LABELS},
+        "stance": labelled("stance", schema.STANCE_LABELS),
+        "stance_holder": labelled("stance_holder", schema.HOLDER_LABELS),
+        "uncertain": labelled("uncertain", schema.UNCERTAINTY_LABELS),
+        "hedge_cues": sum(len(r["hedge_cues"]) for r in records),
+        "hedge_scopes": sum(len(r["hedge_scopes"]) for r in records),
+    }
+
+
+def _annotation_info(tasks: Mapping[str, TaskAnnotations]) -> dict[str, Any]:
+    gold = [t for t in tasks.values() if t.gold is not None]
+    versions = sorted({t.guidelines_version for t in gold if t.guidelines_version})
+    dates = sorted(t.annotated_at[:10] for t in gold if t.annotated_at)
+    return {
+        "guidelines_version": versions[-1] if len(versions) == 1 else (versions or None),
+        "annotators": sorted({a.annotator for t in gold for a in t.annotations if a.annotator}),
+        "annotated_sentences": len(gold),
+        "annotation_dates": [dates[0], dates[-1]] if dates else None,
+    }
+
+
+def _write_parquet(rows: list[dict[str, Any]], config: str, path: Path) -> dict[str, Any]:
+    features = schema.config_features(config)
+    table = pa.Table.from_pylist(
+        [{name: row[name] for name in features} for row in rows], schema=features.arrow_schema
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pq.write_table(table, path, **PARQUET_OPTIONS)
+    return {
+        "sha256": sha256_file(path),
+        "num_rows": table.num_rows,
+        "num_bytes": path.stat().st_size,
+        "content_sha256": content_sha256(table),
+    }
+
+
+def _package_versions() -> dict[str, str]:
+    return {name: metadata.version(name) for name in ("sqcorpus", "pyarrow", "datasets")}
+
+
+def build_release(
+    version: str | None,
+    *,
+    annotations: Path | None = None,
+    out: Path | None = None,
+    raw_dir: Path | None = None,
+    splits_path: Path | None = None,
+) -> BuildSummary:
+    """Build release ``version`` from the raw store and Label Studio exports.
+
+    ``version=None`` rebuilds the latest release and checks it is unchanged (the main job's
+    reproducibility check). A 1.x or later release needs every sentence annotated.
+    """
+    releases = out or paths.releases_dir()
+    if version is None:
+        versions = list_versions(releases)
+        if not versions:
+            raise SqcorpusError("no release exists yet: give --version X.Y.Z", file=releases)
+        version = versions[-1]
+    version_key(version)
+    documents = read_corpus(raw_dir)
+    sentences = corpus_sentences(documents)
+    by_id = {s.id: s for s in sentences}
+    export_dir = annotations if annotations is not None else paths.exports_dir()
+    files = export_files(export_dir) if annotations is not None or export_dir.is_dir() else []
+    tasks = read_annotations(files, by_id)
+    records = [to_record(s, tasks[s.id].gold if s.id in tasks else None) for s in sentences]
+    validate_records(records, source="build")
+    annotated = sum(1 for s in sentences if s.id in tasks and tasks[s.id].gold is not None)
+    if version_key(version)[0] >= 1 and annotated < len(sentences):
+        missing = next(s.id for s in sentences if s.id not in tasks or tasks[s.id].gold is None)
+        raise SqcorpusError(
+            f"release {version} needs every sentence annotated; {annotated}/{len(sentences)} are"
+            " (use a 0.x version for a pre-release)",
+            item=missing,
+            field="annotations",
+        )
+
+    split_file = splits_path or paths.splits_file()
+    assignment = assign_splits(sentences, read_assignment(split_file))
+    new_assignment = assignment_json({**read_assignment(split_file), **assignment})
+
+    inputs = {
+        _relative(p): sha256_file(p)
+        for doc in documents
+        for p in sorted((raw_dir or paths.raw_dir()).glob(f"{doc.doc_id}.*"))
+    }
+    inputs.update({_relative(p): sha256_file(p) for p in files})
+    inputs[_relative(split_file)] = hashlib.sha256(new_assignment.encode()).hexdigest()
+    manifest: dict[str, Any] = {
+        "name": "sqcorpus",
+        "version": version,
+        "schema_version": schema.SCHEMA_VERSION,
+        "annotated": annotated == len(sentences),
+        "description": (
+            "Gold annotation of every sentence."
+            if annotated == len(sentences)
+            else f"Pre-release: {annotated} of {len(sentences)} sentences annotated; the "
+            "annotation layers of the others are empty and their labels -1 (missing)."
+        ),
+        "created_with": _package_versions(),
+        "inputs": dict(sorted(inputs.items())),
+        "files": {},
+        "counts": _counts(records, assignment),
+        "annotation": _annotation_info(tasks),
+    }
+
+    releases.mkdir(parents=True, exist_ok=True)
+    target = releases / version
+    staging = Path(tempfile.mkdtemp(prefix=f".{version}-", dir=releases))
+    try:
+        for config in schema.CONFIGS:
+            for split in schema.SPLITS:
+                rows = sorted(
+                    (r for r in records if assignment[r["id"]] == split), key=lambda r: r["id"]
+                )
+                name = f"{config}/{split}.parquet"
+                manifest["files"][name] = _write_parquet(rows, config, staging / name)
+        (staging / MANIFEST).write_text(
+            json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
+        _write_extras(staging, manifest)
+        status = _install(staging, target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    if split_file.exists() is False or split_file.read_text(encoding="utf-8") != new_assignment:
+        _atomic_write(split_file, new_assignment)
+    return BuildSummary(
+        version=version, path=target, status=status, manifest=read_manifest(version, releases)
+    )
+
+
+def _write_extras(staging: Path, manifest: dict[str, Any]) -> None:
+    """Files derived from the manifest that are not listed in it (Croissant metadata)."""
+    try:
+        from .croissant import write_croissant
+    except ImportError:  # publication metadata not part of this build of the package
+        return
+    write_croissant(staging, manifest)
+
+
+def _install(staging: Path, target: Path) -> str:
+    """Move a complete release into place; an existing version must be identical."""
+    if target.exists():
+        old = read_manifest(target.name, target.parent)
+        new = json.loads((staging / MANIFEST).read_text(encoding="utf-8"))
+        differing = sorted(
+            name
+            for name in set(old.get("files", {})) | set(new["files"])
+            if old.get("files", {}).get(name, {}).get("sha256")
+            != new["files"].get(name, {}).get("sha256")
+        )
+        if differing or old.get("counts") != new["counts"]:
+            raise SqcorpusError(
+                f"release {target.name} already exists with different content "
+                f"({', '.join(differing) or 'counts'}); released versions are immutable: "
+                "build a new version",
+                file=target,
+            )
+        return "unchanged"
+    os.replace(staging, target)
+    return "written"
+
+
+def _atomic_write(path: Path, content: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
+    with os.fdopen(handle, "w", encoding="utf-8") as stream:
+        stream.write(content)
+    os.replace(temporary, path)
+
+
+def format_summary(summary: BuildSummary) -> str:
+    """A short table of what a release holds."""
+    counts = summary.manifest["counts"]
+    rows: list[tuple[str, str]] = [
+        ("release", f"{summary.version} ({summary.status})"),
+        ("path", str(summary.path)),
+        ("documents", str(counts["documents"])),
+        ("sentences", str(counts["sentences"])),
+        ("tokens", str(counts["tokens"])),
+        ("splits", ", ".join(f"{k} {v}" for k, v in counts["splits"].items())),
+        ("entities", ", ".join(f"{k} {v}" for k, v in counts["entities"].items() if v) or "none"),
+        ("stance", ", ".join(f"{k} {v}" for k, v in counts["stance"].items())),
+        ("holder", ", ".join(f"{k} {v}" for k, v in counts["stance_holder"].items())),
+        ("uncertain", ", ".join(f"{k} {v}" for k, v in counts["uncertain"].items())),
+        ("hedge cues / scopes", f"{counts['hedge_cues']} / {counts['hedge_scopes']}"),
+        ("annotated", f"{summary.manifest['annotation']['annotated_sentences']} sentences"),
+    ]
+    width = max(len(key) for key, _ in rows)
+    return "\n".join(f"{key:<{width}}  {value}" for key, value in rows)
