@@ -29,7 +29,7 @@ from . import paths, schema
 from .convert import TaskAnnotations, export_files, read_annotations, to_record
 from .corpus import corpus_sentences, read_corpus
 from .errors import SqcorpusError
-from .splits import assign_splits, assignment_json, read_assignment
+from .splits import assign_splits, read_split_file
 from .validate import validate_records
 
 VERSION_PATTERN = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
@@ -198,8 +198,9 @@ def build_release(
         )
 
     split_file = splits_path or paths.splits_file()
-    assignment = assign_splits(sentences, read_assignment(split_file))
-    new_assignment = assignment_json({**read_assignment(split_file), **assignment})
+    split_plan = assign_splits(sentences, read_split_file(split_file))
+    assignment = split_plan.assignment
+    new_assignment = split_plan.to_json()
 
     inputs = {
         _relative(p): sha256_file(p)

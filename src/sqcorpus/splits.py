@@ -1,10 +1,12 @@
 """Frozen train/validation/test assignment, kept in the repo (``corpus/splits.json``).
 
-Once a sentence id has a split it never moves. New sentences join the split of a
-near-duplicate already assigned (news articles repeat themselves, and a repeated fact in
-train and test would leak); the rest are grouped into near-duplicate clusters, which are
-dealt to the split furthest below its target share, in a hash order that does not depend
-on the order of documents.
+Once a sentence id has a split it never moves. News articles repeat themselves, and a
+repeated statement in train and test would leak, so near-duplicates share a split:
+sentences whose word stems overlap heavily are grouped automatically, and paraphrases that
+no surface measure can find are grouped by hand in the file's ``groups`` (a maintainer's
+judgement, each group with its reason). New sentences join the split of an assigned
+member of their group; new groups are dealt to the split furthest below its target share,
+in a hash order that does not depend on the order of documents.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import hashlib
 import json
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -24,56 +27,84 @@ TARGET_SHARES: dict[str, float] = {"train": 0.6, "validation": 0.2, "test": 0.2}
 """Shares for new sentences; a small corpus needs a test split large enough to report on."""
 
 NEAR_DUPLICATE_THRESHOLD = 0.5
-"""Two sentences are near-duplicates when their content-word sets overlap at least this much
-(Jaccard). Chosen on the seed article: its repeated statements (the arrival, the treaty, the
-gift, the first visit in 24 years) score 0.5 or more, unrelated sentences under 0.3."""
+"""Automatic grouping: Jaccard overlap of word stems at or above this. On the seed article
+the most similar pair of different statements scores 0.38, so only real repeats (the same
+sentence reused, lightly edited) reach it; paraphrases are grouped by hand."""
 
 _WORD = re.compile(r"\w+")
+STEM_LENGTH = 5
+"""Albanian inflects by suffix (Rusia, Rusisë; Koreja, Koresë): a word's first five letters
+stand in for its stem."""
 
 
-def content_words(text: str) -> frozenset[str]:
-    """Lower-cased words of four letters or more (drops Albanian function words and articles)."""
-    return frozenset(w for w in _WORD.findall(text.lower()) if len(w) >= 4 and not w.isdigit())
+def stems(text: str) -> frozenset[str]:
+    """Stems of the words of four letters or more (drops function words and articles)."""
+    return frozenset(
+        w[:STEM_LENGTH] for w in _WORD.findall(text.lower()) if len(w) >= 4 and not w.isdigit()
+    )
 
 
 def similarity(a: str, b: str) -> float:
-    """Jaccard overlap of the content-word sets of two sentences."""
-    left, right = content_words(a), content_words(b)
+    """Jaccard overlap of the stem sets of two sentences."""
+    left, right = stems(a), stems(b)
     if not left or not right:
         return 0.0
     return len(left & right) / len(left | right)
 
 
-def read_assignment(path: Path) -> dict[str, str]:
-    """The frozen assignment ``{sentence id: split}`` (empty when the file does not exist)."""
+@dataclass(frozen=True, slots=True)
+class SplitFile:
+    """The content of ``corpus/splits.json``."""
+
+    assignment: dict[str, str] = field(default_factory=dict)
+    groups: tuple[dict[str, Any], ...] = ()
+
+    def to_json(self) -> str:
+        content: dict[str, Any] = {
+            "description": (
+                "Frozen split of every sentence id: ids never move. `sqcorpus build` adds new "
+                "ids; near-duplicates share a split (automatic stem overlap, plus the "
+                "hand-made groups below)."
+            ),
+            "target_shares": TARGET_SHARES,
+            "near_duplicate_threshold": NEAR_DUPLICATE_THRESHOLD,
+            "groups": list(self.groups),
+            "assignment": dict(sorted(self.assignment.items())),
+        }
+        return json.dumps(content, ensure_ascii=False, indent=2) + "\n"
+
+
+def read_split_file(path: Path) -> SplitFile:
+    """The frozen assignment and hand-made groups (empty when the file does not exist)."""
     if not path.exists():
-        return {}
+        return SplitFile()
     try:
         content = json.loads(path.read_text(encoding="utf-8"))
-        assignment = content["assignment"]
-    except (OSError, json.JSONDecodeError, KeyError, TypeError) as err:
-        raise SqcorpusError(f"cannot read the split assignment: {err}", file=path) from None
+        assignment = dict(content["assignment"])
+        groups = tuple(content.get("groups", []))
+    except (OSError, json.JSONDecodeError, KeyError, TypeError, ValueError) as err:
+        raise SqcorpusError(f"cannot read the split file: {err}", file=path) from None
     for sid, split in assignment.items():
         if split not in schema.SPLITS:
             raise SqcorpusError(f"unknown split {split!r}", file=path, item=sid, field="assignment")
-    return dict(assignment)
+    for position, group in enumerate(groups):
+        if not isinstance(group, dict) or not isinstance(group.get("ids"), list):
+            raise SqcorpusError(
+                "a group is an object with a list of 'ids'", file=path, field=f"groups[{position}]"
+            )
+        splits = {assignment[sid] for sid in group["ids"] if sid in assignment}
+        if len(splits) > 1:
+            raise SqcorpusError(
+                f"the group's sentences are in different splits ({', '.join(sorted(splits))})",
+                file=path,
+                field=f"groups[{position}]",
+            )
+    return SplitFile(assignment=assignment, groups=groups)
 
 
-def assignment_json(assignment: Mapping[str, str]) -> str:
-    """Deterministic file content for an assignment."""
-    content: dict[str, Any] = {
-        "description": (
-            "Frozen split of every sentence id. Ids never move; new ids are added by "
-            "`sqcorpus build` (near-duplicates of assigned sentences join their split)."
-        ),
-        "target_shares": TARGET_SHARES,
-        "near_duplicate_threshold": NEAR_DUPLICATE_THRESHOLD,
-        "assignment": dict(sorted(assignment.items())),
-    }
-    return json.dumps(content, ensure_ascii=False, indent=2) + "\n"
-
-
-def _clusters(sentences: Sequence[CorpusSentence]) -> list[list[CorpusSentence]]:
+def _clusters(
+    sentences: Sequence[CorpusSentence], groups: Sequence[Mapping[str, Any]] = ()
+) -> list[list[CorpusSentence]]:
     """Connected components of the near-duplicate graph (union-find)."""
     parent = list(range(len(sentences)))
 
@@ -83,7 +114,12 @@ def _clusters(sentences: Sequence[CorpusSentence]) -> list[list[CorpusSentence]]
             i = parent[i]
         return i
 
-    words = [content_words(s.text) for s in sentences]
+    position = {s.id: i for i, s in enumerate(sentences)}
+    for group in groups:
+        members = [position[sid] for sid in group["ids"] if sid in position]
+        for member in members[1:]:
+            parent[root(member)] = root(members[0])
+    words = [stems(s.text) for s in sentences]
     for i in range(len(sentences)):
         for j in range(i + 1, len(sentences)):
             union = words[i] | words[j]
@@ -99,13 +135,17 @@ def _stable_key(cluster: Sequence[CorpusSentence]) -> str:
     return hashlib.sha256(min(s.id for s in cluster).encode()).hexdigest()
 
 
-def assign_splits(sentences: Sequence[CorpusSentence], frozen: Mapping[str, str]) -> dict[str, str]:
-    """Extend the frozen assignment to every sentence; frozen ids keep their split."""
-    assignment = {s.id: frozen[s.id] for s in sentences if s.id in frozen}
+def assign_splits(sentences: Sequence[CorpusSentence], frozen: SplitFile) -> SplitFile:
+    """Extend the frozen assignment to every sentence; frozen ids keep their split.
+
+    Ids of the frozen file that are no longer in the corpus stay in the file, so that a
+    removed sentence can never come back in another split.
+    """
+    assignment = dict(frozen.assignment)
     counts = {split: 0 for split in schema.SPLITS}
     for split in assignment.values():
         counts[split] += 1
-    for cluster in sorted(_clusters(sentences), key=_stable_key):
+    for cluster in sorted(_clusters(sentences, frozen.groups), key=_stable_key):
         new = [s for s in cluster if s.id not in assignment]
         if not new:
             continue
@@ -122,4 +162,4 @@ def assign_splits(sentences: Sequence[CorpusSentence], frozen: Mapping[str, str]
         for sentence in new:
             assignment[sentence.id] = target
         counts[target] += len(new)
-    return assignment
+    return SplitFile(assignment=assignment, groups=frozen.groups)
