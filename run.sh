@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Set up and run sqcorpus on a fresh machine with only Python 3.11+ and pip.
+#   ./run.sh build   create .venv, install sqcorpus, rebuild the latest release and print its summary
+#   ./run.sh test    create .venv, install sqcorpus with its test tools and Label Studio, run every test
+set -euo pipefail
+cd "$(dirname "$0")"
+
+PYTHON="${PYTHON:-python3}"
+VENV="${SQCORPUS_VENV:-.venv}"
+export PIP_DISABLE_PIP_VERSION_CHECK=1 HF_HUB_OFFLINE=1 HF_DATASETS_OFFLINE=1
+
+setup() {
+    [ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"
+    "$VENV/bin/python" -m pip install --quiet --upgrade pip
+    "$VENV/bin/python" -m pip install --quiet -e ".[$1]"
+}
+
+case "${1:-}" in
+    build)
+        setup spacy
+        "$VENV/bin/sqcorpus" build "${@:2}"
+        ;;
+    test)
+        setup dev
+        "$VENV/bin/sqcorpus" studio install
+        "$VENV/bin/ruff" check src tests benchmarks
+        "$VENV/bin/ruff" format --check src tests benchmarks
+        "$VENV/bin/python" -m pytest "${@:2}"
+        ;;
+    *)
+        echo "usage: ./run.sh build|test [ARGS...]" >&2
+        exit 2
+        ;;
+esac
