@@ -67,6 +67,13 @@ def write_document(raw_dir: Path, doc_id: str, text: str) -> None:
     (raw_dir / f"{doc_id}.json").write_text(json.dumps(metadata), encoding="utf-8")
 
 
+@pytest.fixture(autouse=True)
+def offline(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests never reach a hub."""
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
+
+
 @pytest.fixture
 def mini_project(tmp_path: Path) -> MiniProject:
     project = MiniProject(

@@ -27,9 +27,14 @@ def exports_dir() -> Path:
     return project_root() / "annotation" / "exports"
 
 
+def build_dir() -> Path:
+    """Where ``sqcorpus build`` writes releases: the checkout's ``corpus/releases``."""
+    return project_root() / "corpus" / "releases"
+
+
 def releases_dir() -> Path:
-    """Releases of a checkout, or the copy shipped inside an installed wheel."""
-    checkout = project_root() / "corpus" / "releases"
+    """Releases to read: a checkout's, or the copy shipped inside an installed wheel."""
+    checkout = build_dir()
     if checkout.is_dir():
         return checkout
     return PACKAGE_DIR / "data" / "releases"

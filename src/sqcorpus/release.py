@@ -172,7 +172,7 @@ def build_release(
     ``version=None`` rebuilds the latest release and checks it is unchanged (the main job's
     reproducibility check). A 1.x or later release needs every sentence annotated.
     """
-    releases = out or paths.releases_dir()
+    releases = out or paths.build_dir()
     if version is None:
         versions = list_versions(releases)
         if not versions:

@@ -1,0 +1,84 @@
+"""The command line contract: JSON Lines from `segment`, a summary and clean errors from `build`."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import MiniProject
+from sqcorpus.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run_cli(
+    *args: str, stdin: str | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "sqcorpus.cli", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+        check=False,
+    )
+
+
+def test_segment_reads_stdin_and_writes_json_lines() -> None:
+    text = "Z. Rama tha: “Jemi gati.” Ç'po ndodh?\nTitull pa pikë"
+    result = run_cli("segment", stdin=text)
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(lines) >= 3
+    for sentence in lines:
+        assert set(sentence) == {"start", "end", "text", "tokens"}
+        assert text[sentence["start"] : sentence["end"]] == sentence["text"]
+        for token in sentence["tokens"]:
+            assert set(token) == {"start", "end", "text"}
+            assert text[token["start"] : token["end"]] == token["text"]
+    assert lines[-1]["text"] == "Titull pa pikë"
+
+
+def test_segment_reads_a_file(tmp_path: Path) -> None:
+    path = tmp_path / "in.txt"
+    path.write_text("Një. Dy.", encoding="utf-8")
+    result = run_cli("segment", str(path))
+    assert [json.loads(line)["text"] for line in result.stdout.splitlines()] == ["Një.", "Dy."]
+
+
+def test_segment_missing_file_is_one_clear_line(tmp_path: Path) -> None:
+    result = run_cli("segment", str(tmp_path / "missing.txt"))
+    assert result.returncode == 1
+    assert "missing.txt" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_build_prints_a_summary(mini_project: MiniProject, capsys, monkeypatch) -> None:
+    monkeypatch.setenv("SQCORPUS_ROOT", str(mini_project.root))
+    status = main(["build", "--version", "0.1.0"])
+    out = capsys.readouterr().out
+    assert status == 0
+    assert "sentences" in out and "3" in out
+    assert (mini_project.releases / "0.1.0" / "manifest.json").is_file()
+    assert main(["build"]) == 0  # no version: rebuild the latest and check it is unchanged
+    assert "unchanged" in capsys.readouterr().out
+
+
+def test_build_error_is_one_line_with_nonzero_exit(mini_project: MiniProject) -> None:
+    mini_project.write_export([{"data": {"sid": "mini-doc-s001"}}])
+    env_root = {"SQCORPUS_ROOT": str(mini_project.root)}
+    result = subprocess.run(
+        [sys.executable, "-m", "sqcorpus.cli", "build", "--version", "0.1.0"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env_root},
+        check=False,
+    )
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1
+    assert "mini-doc.json" in result.stderr and "data.text" in result.stderr
+    assert not (mini_project.releases / "0.1.0").exists()
