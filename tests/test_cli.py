@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from conftest import MiniProject
 from sqcorpus.cli import main
 
@@ -22,7 +24,6 @@ def run_cli(
         input=stdin,
         capture_output=True,
         text=True,
-        cwd=cwd,
         env={**os.environ, "PYTHONIOENCODING": "utf-8"},
         check=False,
     )
@@ -57,7 +58,9 @@ def test_segment_missing_file_is_one_clear_line(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
-def test_build_prints_a_summary(mini_project: MiniProject, capsys, monkeypatch) -> None:
+def test_build_prints_a_summary(
+    mini_project: MiniProject, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("SQCORPUS_ROOT", str(mini_project.root))
     status = main(["build", "--version", "0.1.0"])
     out = capsys.readouterr().out
