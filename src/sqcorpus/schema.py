@@ -12,6 +12,8 @@ from datasets import ClassLabel, Features, List, Value
 
 SCHEMA_VERSION: Final = "1.0.0"
 """Version of the record schema (bump MAJOR when a field or label set changes)."""
+GUIDELINES_VERSION: Final = "1.0"
+"""Version of annotation/guidelines.md; recorded in every task pushed to Label Studio."""
 
 # --- entities (OntoNotes 5.0 style, flat, maximal proper-name spans) -------------------
 ENTITY_LABELS: Final[tuple[str, ...]] = (
