@@ -40,9 +40,14 @@ def load(config: str = "sentences", version: str | None = None) -> DatasetDict:
 
 
 def evaluate(
-    config: str, predictions: Any, split: str = "test", version: str | None = None
+    config: str,
+    predictions: Any,
+    split: str = "test",
+    version: str | None = None,
+    *,
+    releases_dir: Any = None,
 ) -> dict[str, Any]:
     """Score predictions against a released split with the field's standard metrics."""
     from .evaluate import evaluate as _evaluate
 
-    return _evaluate(config, predictions, split=split, version=version)
+    return _evaluate(config, predictions, split=split, version=version, releases_dir=releases_dir)

@@ -1,0 +1,158 @@
+"""Exports read back to the release's tokens and labels: CoNLL, JSON Lines, spaCy DocBin."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from fixtures.small_release import build_small_release, sid
+from sqcorpus import schema
+from sqcorpus.cli import main
+from sqcorpus.errors import SqcorpusError
+from sqcorpus.export import export, read_conll
+from sqcorpus.load import load_records
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("project")
+    build_small_release(root)
+    return root
+
+
+@pytest.fixture(scope="module")
+def releases(project: Path) -> Path:
+    return project / "corpus" / "releases"
+
+
+@pytest.fixture(scope="module")
+def records(releases: Path) -> dict[str, list[dict[str, Any]]]:
+    return load_records(releases_dir=releases)
+
+
+def in_order(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return sorted(rows, key=lambda r: (r["doc_id"], r["sentence_index"]))
+
+
+def test_conll_round_trip_every_split(releases: Path, records: dict, tmp_path: Path) -> None:
+    written = export("conll", tmp_path / "conll", releases_dir=releases)
+    assert [p.name for p in written] == ["train.conll", "validation.conll", "test.conll"]
+    for split, path in zip(schema.SPLITS, written, strict=True):
+        text = path.read_text(encoding="utf-8")
+        lines = text.split("\n")
+        assert lines[0] == "-DOCSTART- -X- O O" and lines[1] == ""
+        assert text.count("-DOCSTART-") == 1  # one document
+        # Plain parsing: blank-line separated blocks of whitespace-separated columns.
+        blocks = [b for b in text.split("\n\n") if b.strip() and not b.startswith("-DOCSTART-")]
+        expected = in_order(records[split])
+        assert len(blocks) == len(expected)
+        for block, record in zip(blocks, expected, strict=True):
+            rows = [line.split(" ") for line in block.strip("\n").split("\n")]
+            assert all(len(row) == 3 for row in rows)
+            assert [r[0] for r in rows] == record["tokens"]
+            assert [r[1] for r in rows] == [schema.NER_TAGS[t] for t in record["ner_tags"]]
+            assert [r[2] for r in rows] == [schema.HEDGE_TAGS[t] for t in record["hedge_tags"]]
+        assert [[row[0] for row in s] for s in read_conll(text)] == [r["tokens"] for r in expected]
+
+
+def test_conll_of_one_config_and_one_split(releases: Path, records: dict, tmp_path: Path) -> None:
+    out = tmp_path / "test-ner.conll"
+    assert export("conll", out, config="ner", split="test", releases_dir=releases) == [out]
+    sentences = read_conll(out.read_text(encoding="utf-8"))
+    by_id = {r["id"]: r for r in records["test"]}
+    s006 = by_id[sid(6)]
+    position = [r["sentence_index"] for r in in_order(records["test"])].index(6)
+    assert all(len(row) == 2 for row in sentences[position])
+    assert [row[1] for row in sentences[position]] == [schema.NER_TAGS[t] for t in s006["ner_tags"]]
+    assert "B-ORG" in [row[1] for row in sentences[position]]
+
+
+def test_jsonl_round_trip_with_label_names(releases: Path, records: dict, tmp_path: Path) -> None:
+    out = tmp_path / "all.jsonl"
+    export("jsonl", out, split="train", releases_dir=releases)
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    expected = in_order(records["train"])
+    assert [r["id"] for r in rows] == [r["id"] for r in expected]
+    assert list(rows[0]) == list(schema.FEATURES)
+    for row, record in zip(rows, expected, strict=True):
+        assert row["tokens"] == record["tokens"]
+        assert row["ner_tags"] == [schema.NER_TAGS[t] for t in record["ner_tags"]]
+        assert [e["label"] for e in row["entities"]] == [
+            schema.ENTITY_LABELS[e["label"]] for e in record["entities"]
+        ]
+        if record["stance"] == schema.MISSING_LABEL:
+            assert row["stance"] is None
+        else:
+            assert row["stance"] == schema.STANCE_LABELS[record["stance"]]
+        assert row["hedge_cues"] == record["hedge_cues"]
+    s007 = next(r for r in rows if r["id"] == sid(7))
+    assert s007["uncertain"] == "uncertain" and s007["stance_holder"] == "source"
+
+    stance = tmp_path / "stance"
+    export("jsonl", stance, config="stance", releases_dir=releases)
+    first = json.loads((stance / "test.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    assert list(first) == list(schema.CONFIGS["stance"])
+
+
+def test_spacy_docbin_round_trip(releases: Path, records: dict, tmp_path: Path) -> None:
+    spacy = pytest.importorskip("spacy")
+    from spacy.tokens import DocBin
+
+    out = tmp_path / "train.spacy"
+    export("spacy", out, split="train", releases_dir=releases)
+    nlp = spacy.blank("sq")
+    docs = list(DocBin().from_bytes(out.read_bytes()).get_docs(nlp.vocab))
+    expected = in_order(records["train"])
+    assert len(docs) == len(expected)
+    for doc, record in zip(docs, expected, strict=True):
+        assert [t.text for t in doc] == record["tokens"]
+        assert doc.text == record["text"]  # single spaces between tokens in this corpus
+        assert doc.user_data["id"] == record["id"]
+        bio = ["O" if t.ent_iob_ == "O" else f"{t.ent_iob_}-{t.ent_type_}" for t in doc]
+        assert bio == [schema.NER_TAGS[t] for t in record["ner_tags"]]
+        starts, ends = record["token_starts"], record["token_ends"]
+        assert [(starts[e.start], ends[e.end - 1], e.label_) for e in doc.ents] == [
+            (e["start"], e["end"], schema.ENTITY_LABELS[e["label"]]) for e in record["entities"]
+        ]
+        assert [(starts[s.start], ends[s.end - 1]) for s in doc.spans["hedge_cues"]] == [
+            (c["start"], c["end"]) for c in record["hedge_cues"]
+        ]
+        if record["uncertain"] != schema.MISSING_LABEL:
+            assert doc.cats["uncertain:uncertain"] == float(record["uncertain"] == 1)
+        else:
+            assert doc.cats == {}
+
+
+def test_spacy_missing_is_a_clear_error(
+    releases: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "spacy", None)  # import spacy -> ImportError
+    with pytest.raises(SqcorpusError, match=r"pip install 'sqcorpus\[spacy\]'"):
+        export("spacy", tmp_path / "out", releases_dir=releases)
+    assert not (tmp_path / "out").exists()
+
+
+def test_bad_options_write_nothing(releases: Path, tmp_path: Path) -> None:
+    with pytest.raises(SqcorpusError, match="format"):
+        export("xml", tmp_path / "x", releases_dir=releases)
+    with pytest.raises(SqcorpusError, match="config"):
+        export("conll", tmp_path / "x", config="stance", releases_dir=releases)
+    with pytest.raises(SqcorpusError, match="split"):
+        export("conll", tmp_path / "x", split="dev", releases_dir=releases)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_cli_export(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SQCORPUS_ROOT", str(project))
+    out = tmp_path / "conll"
+    assert main(["export", "--format", "conll", "--config", "hedging", str(out)]) == 0
+    assert sorted(p.name for p in out.iterdir()) == [
+        "test.conll",
+        "train.conll",
+        "validation.conll",
+    ]
+    assert main(["export", "--format", "conll", "--config", "stance", str(tmp_path / "s")]) == 1
