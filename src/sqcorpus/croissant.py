@@ -1,0 +1,255 @@
+"""Croissant metadata (MLCommons Croissant 1.1 JSON-LD) for a release: ``croissant.json``.
+
+Written by ``sqcorpus.release.build_release`` at the end of every build (through
+:func:`write_croissant`) and by ``sqcorpus croissant``. The JSON-LD is built with
+``mlcroissant``'s own node classes, so the ``@context`` and property names are the ones the
+reference implementation reads. One ``FileObject`` per Parquet file (with its sha256 from the
+manifest), one ``RecordSet`` per config and split, and one enumeration ``RecordSet`` per label
+set giving the names of the ClassLabel indices. ``croissant.json`` is not listed in the
+manifest (it is derived from it) and is deterministic: same manifest, same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+from datasets import ClassLabel, List, Value
+
+from . import schema
+from .errors import SqcorpusError
+from .publish import (
+    ANNOTATIONS_LICENSE_URL,
+    AUTHOR,
+    HOMEPAGE,
+    KEYWORDS,
+    NAME,
+    RIGHTS_SUMMARY,
+    atomic_write,
+    first_difference,
+    get_release,
+    release_date,
+)
+
+if TYPE_CHECKING:
+    import mlcroissant as mlc
+
+CROISSANT: Final = "croissant.json"
+CONFORMS_TO: Final = "http://mlcommons.org/croissant/1.1"
+PARQUET: Final = "application/x-parquet"
+# Croissant 1.1 data types of the schema's values (ClassLabel indices are int64 in Arrow).
+_DTYPES: Final = {"string": "TEXT", "int32": "INT32", "int64": "INT64"}
+
+
+def _label_sets() -> dict[str, tuple[str, ...]]:
+    """Each ClassLabel of the schema by the field that holds it (entity labels: "entities")."""
+    found: dict[str, tuple[str, ...]] = {}
+    for name, feature in schema.FEATURES.items():
+        inner = feature.feature if isinstance(feature, List) else feature
+        if isinstance(inner, ClassLabel):
+            found[name] = tuple(inner.names)
+        elif isinstance(inner, dict):
+            for sub in inner.values():
+                if isinstance(sub, ClassLabel):
+                    found[name] = tuple(sub.names)
+    return found
+
+
+def _data_type(mlc_: Any, feature: Any, name: str) -> Any:
+    if isinstance(feature, ClassLabel):
+        return mlc_.DataType.INT64
+    if isinstance(feature, Value) and feature.dtype in _DTYPES:
+        return getattr(mlc_.DataType, _DTYPES[feature.dtype])
+    raise SqcorpusError(f"no Croissant data type for {feature!r}", field=name)
+
+
+def _source(mlc_: Any, file_id: str, column: str, json_path: str | None = None) -> mlc.Source:
+    transforms = [mlc_.Transform(json_path=json_path)] if json_path else []
+    return mlc_.Source(
+        file_object=file_id, extract=mlc_.Extract(column=column), transforms=transforms
+    )
+
+
+def _label_description(name: str) -> str:
+    names = _label_sets()[name]
+    listed = ", ".join(f"{i}={label}" for i, label in enumerate(names))
+    return f"Class index (see record set labels/{name}): {listed}."
+
+
+def _fields(mlc_: Any, record_set: str, config: str, file_id: str) -> list[mlc.Field]:
+    """One Field per column; a list of spans becomes an array Field with one sub-field a key."""
+    fields = []
+    for name, feature in schema.config_features(config).items():
+        field_id = f"{record_set}/{name}"
+        inner = feature.feature if isinstance(feature, List) else feature
+        array = {"is_array": True, "array_shape": "-1"} if isinstance(feature, List) else {}
+        if isinstance(inner, dict):
+            sub_fields = [
+                mlc_.Field(
+                    id=f"{field_id}/{key}",
+                    name=key,
+                    data_types=[_data_type(mlc_, sub, key)],
+                    # Each sub-field reads its key out of every struct of the list.
+                    source=_source(mlc_, file_id, name, json_path=key),
+                    **(
+                        {"description": _label_description(name)}
+                        if isinstance(sub, ClassLabel)
+                        else {}
+                    ),
+                )
+                for key, sub in inner.items()
+            ]
+            fields.append(
+                mlc_.Field(
+                    id=field_id,
+                    name=name,
+                    sub_fields=sub_fields,
+                    source=_source(mlc_, file_id, name),
+                    **array,
+                )
+            )
+            continue
+        fields.append(
+            mlc_.Field(
+                id=field_id,
+                name=name,
+                data_types=[_data_type(mlc_, inner, name)],
+                source=_source(mlc_, file_id, name),
+                **(
+                    {"description": _label_description(name)}
+                    if isinstance(inner, ClassLabel)
+                    else {}
+                ),
+                **array,
+            )
+        )
+    return fields
+
+
+def _label_record_sets(mlc_: Any) -> list[mlc.RecordSet]:
+    """Enumerations of the class names, with the data inline."""
+    record_sets = []
+    for name, names in _label_sets().items():
+        rs_id = f"labels/{name}"
+        record_sets.append(
+            mlc_.RecordSet(
+                id=rs_id,
+                name=rs_id,
+                description=f"Names of the class indices of the field {name!r}.",
+                key=f"{rs_id}/index",
+                fields=[
+                    mlc_.Field(id=f"{rs_id}/index", name="index", data_types=[mlc_.DataType.INT64]),
+                    mlc_.Field(id=f"{rs_id}/name", name="name", data_types=[mlc_.DataType.TEXT]),
+                ],
+                data=[
+                    {f"{rs_id}/index": i, f"{rs_id}/name": label} for i, label in enumerate(names)
+                ],
+            )
+        )
+    return record_sets
+
+
+def croissant_metadata(
+    manifest: dict[str, Any], *, changelog: Path | None = None
+) -> dict[str, Any]:
+    """The Croissant JSON-LD of the release described by ``manifest``."""
+    import mlcroissant as mlc
+
+    from .cite import Citation, render_bibtex
+
+    version = manifest["version"]
+    released = release_date(version, changelog)
+    distribution = []
+    record_sets = []
+    for config in schema.CONFIGS:
+        for split in schema.SPLITS:
+            file_id = f"{config}/{split}.parquet"
+            entry = manifest["files"].get(file_id)
+            if entry is None:
+                raise SqcorpusError(
+                    "file is not listed in the manifest", item=file_id, field="files"
+                )
+            distribution.append(
+                mlc.FileObject(
+                    id=file_id,
+                    name=file_id,
+                    content_url=file_id,
+                    content_size=f"{entry['num_bytes']} B",
+                    encoding_formats=[PARQUET],
+                    sha256=entry["sha256"],
+                )
+            )
+            record_set = f"{config}/{split}"
+            record_sets.append(
+                mlc.RecordSet(
+                    id=record_set,
+                    name=record_set,
+                    description=f"The {split} split of the {config!r} config.",
+                    key=f"{record_set}/id",
+                    fields=_fields(mlc, record_set, config, file_id),
+                )
+            )
+    metadata = mlc.Metadata(
+        name=NAME,
+        description=(
+            "An annotated Albanian (sq) news corpus: named entities, stance and hedging. "
+            f"{manifest.get('description', '')} {RIGHTS_SUMMARY}"
+        ).strip(),
+        conforms_to=CONFORMS_TO,
+        version=version,
+        date_published=released.isoformat() if released else None,
+        creators=[mlc.Organization(name=AUTHOR)],
+        license=[ANNOTATIONS_LICENSE_URL],
+        keywords=list(KEYWORDS),
+        in_language=["sq"],
+        url=HOMEPAGE,
+        cite_as=render_bibtex(Citation(version, released)) if released else None,
+        distribution=distribution,
+        record_sets=[*_label_record_sets(mlc), *record_sets],
+    )
+    errors = metadata.issues.errors
+    if errors:
+        raise SqcorpusError("invalid Croissant metadata: " + "; ".join(sorted(errors)))
+    return metadata.to_json()
+
+
+def render(manifest: dict[str, Any], *, changelog: Path | None = None) -> str:
+    document = croissant_metadata(manifest, changelog=changelog)
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def write_croissant(
+    release_dir: Path, manifest: dict[str, Any], *, changelog: Path | None = None
+) -> Path:
+    """Write ``croissant.json`` into ``release_dir`` (called at the end of a build)."""
+    path = Path(release_dir) / CROISSANT
+    atomic_write(path, render(manifest, changelog=changelog))
+    return path
+
+
+@dataclass(frozen=True, slots=True)
+class CroissantResult:
+    path: Path
+    version: str
+    changed: bool
+    difference: str | None
+
+
+def update_croissant(
+    version: str | None = None,
+    *,
+    check: bool = False,
+    releases_dir: Path | None = None,
+    changelog: Path | None = None,
+) -> CroissantResult:
+    """Regenerate (or with ``check``, compare) a release's ``croissant.json``."""
+    release = get_release(version, releases_dir)
+    path = release.path / CROISSANT
+    expected = render(release.manifest, changelog=changelog)
+    current = path.read_text(encoding="utf-8") if path.is_file() else ""
+    difference = first_difference(expected, current, file=path)
+    if difference is not None and not check:
+        atomic_write(path, expected)
+    return CroissantResult(path, release.version, difference is not None, difference)
