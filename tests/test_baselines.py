@@ -21,8 +21,8 @@ from sqcorpus.baselines import (
 )
 from sqcorpus.cli import main
 from sqcorpus.errors import SqcorpusError
-from sqcorpus.evaluate import evaluate
-from sqcorpus.load import load_records
+from sqcorpus.evaluation import evaluate
+from sqcorpus.loading import load_records
 from sqcorpus.models import SentenceAnnotation, Span
 
 README = f"# title\n\nbefore\n\n{README_BEGIN}\nold table\n{README_END}\n\nafter\n"

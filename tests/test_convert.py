@@ -105,7 +105,7 @@ def test_invalid_json_names_the_file(mini_project: MiniProject) -> None:
 
 
 def test_selection_with_a_trailing_space_is_trimmed_to_the_token() -> None:
-    from sqcorpus.segment import tokenize
+    from sqcorpus.segmentation import tokenize
 
     text = "Rusia dhe Koreja e Veriut"
     result = [
@@ -126,7 +126,7 @@ def test_selection_with_a_trailing_space_is_trimmed_to_the_token() -> None:
 
 
 def test_results_round_trip_through_label_studio_format() -> None:
-    from sqcorpus.segment import tokenize
+    from sqcorpus.segmentation import tokenize
 
     text = "Nga ana tjetër Kim, pretendohet të ketë thënë “mbështet plotësisht Rusinë."
     annotation = SentenceAnnotation(

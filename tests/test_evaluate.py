@@ -20,7 +20,7 @@ from fixtures.small_release import VERSION, build_small_release, sid
 from sqcorpus import schema
 from sqcorpus.cli import main
 from sqcorpus.errors import SqcorpusError
-from sqcorpus.evaluate import (
+from sqcorpus.evaluation import (
     BOOTSTRAP_RESAMPLES,
     _resample_weights,
     evaluate,
@@ -29,7 +29,7 @@ from sqcorpus.evaluate import (
     score,
 )
 from sqcorpus.export import named_record
-from sqcorpus.load import load_records
+from sqcorpus.loading import load_records
 
 
 @pytest.fixture(scope="module")

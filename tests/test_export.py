@@ -14,7 +14,7 @@ from sqcorpus import schema
 from sqcorpus.cli import main
 from sqcorpus.errors import SqcorpusError
 from sqcorpus.export import export, read_conll
-from sqcorpus.load import load_records
+from sqcorpus.loading import load_records
 
 
 @pytest.fixture(scope="module")

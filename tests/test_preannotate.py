@@ -16,7 +16,7 @@ from sqcorpus.preannotate import (
     preannotate,
     surface_forms,
 )
-from sqcorpus.segment import tokenize
+from sqcorpus.segmentation import tokenize
 
 
 def run(text: str) -> SentenceAnnotation:

@@ -11,7 +11,7 @@ import pytest
 from conftest import MiniProject, ls_task, span
 from sqcorpus import schema
 from sqcorpus.errors import SqcorpusError
-from sqcorpus.load import load, load_records
+from sqcorpus.loading import load, load_records
 from sqcorpus.models import SentenceAnnotation
 from sqcorpus.release import list_versions, sha256_file
 

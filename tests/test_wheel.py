@@ -145,7 +145,7 @@ def test_a_corrupted_file_in_the_installed_wheel_is_refused(
         "import sys\n"
         f"sys.path.insert(0, {str(copy)!r})\n"
         "from sqcorpus.errors import SqcorpusError\n"
-        "from sqcorpus.load import load\n"
+        "from sqcorpus.loading import load\n"
         "try:\n"
         "    load('ner')\n"
         "except SqcorpusError as err:\n"

@@ -1,8 +1,8 @@
 """sqcorpus: an annotated Albanian news corpus and the toolkit that builds it.
 
 The public API is four functions; everything else is a pipeline stage module:
-``corpus`` (raw text) → ``segment`` → ``preannotate``/``studio`` (annotate) → ``convert``
-→ ``validate`` → ``release`` → ``load``.
+``corpus`` (raw text) → ``segmentation`` → ``preannotate``/``studio`` (annotate) →
+``convert`` → ``validate`` → ``release`` → ``loading``; then ``evaluation``.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ __all__ = ["build", "evaluate", "load", "segment"]
 
 def segment(text: str) -> list[Sentence]:
     """Split Albanian text into sentences and tokens with code-point offsets into ``text``."""
-    from .segment import segment as _segment
+    from .segmentation import segment as _segment
 
     return _segment(text)
 
@@ -34,7 +34,7 @@ def build(version: str, **options: Any) -> BuildSummary:
 
 def load(config: str = "sentences", version: str | None = None) -> DatasetDict:
     """Load a released config as a ``datasets.DatasetDict``; ``version=None`` is the latest."""
-    from .load import load as _load
+    from .loading import load as _load
 
     return _load(config, version=version)
 
@@ -48,6 +48,6 @@ def evaluate(
     releases_dir: Any = None,
 ) -> dict[str, Any]:
     """Score predictions against a released split with the field's standard metrics."""
-    from .evaluate import evaluate as _evaluate
+    from .evaluation import evaluate as _evaluate
 
     return _evaluate(config, predictions, split=split, version=version, releases_dir=releases_dir)

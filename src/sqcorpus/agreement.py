@@ -82,7 +82,7 @@ def coder_name(completed_by: Any) -> str:
 
 
 def _tokens(text: str) -> Any:
-    from .segment import tokenize
+    from .segmentation import tokenize
 
     return tokenize(text)
 

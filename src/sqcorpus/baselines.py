@@ -6,7 +6,7 @@
   the annotated ``train`` sentences with fixed hyper-parameters and simple token features;
   the training is deterministic, so the table is reproducible to the digit.
 
-Every baseline writes predictions in the format :func:`sqcorpus.evaluate.evaluate` reads, one
+Every baseline writes predictions in the format :func:`sqcorpus.evaluation.evaluate` reads, one
 object a sentence with the fields of every config it covers.
 """
 
@@ -22,7 +22,7 @@ from typing import Any
 
 from . import paths, schema
 from .errors import SqcorpusError
-from .evaluate import BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED, Figure, is_scored, score
+from .evaluation import BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED, Figure, is_scored, score
 from .models import Token
 
 BASELINES: dict[str, tuple[str, ...]] = {
@@ -194,7 +194,7 @@ def predict(
     releases_dir: Path | None = None,
 ) -> list[dict[str, Any]]:
     """Predictions of baseline ``name`` for every sentence of ``split`` (trained on train)."""
-    from .load import load_records
+    from .loading import load_records
 
     if name not in _RUNNERS:
         raise SqcorpusError(
@@ -250,7 +250,7 @@ def baseline_table(
     version: str | None = None, split: str = "test", *, releases_dir: Path | None = None
 ) -> str:
     """A Markdown table of every baseline on ``split`` with 95% bootstrap intervals."""
-    from .load import load_records, resolve_version
+    from .loading import load_records, resolve_version
 
     resolved = resolve_version(version, releases_dir)
     records = load_records(resolved, releases_dir=releases_dir)

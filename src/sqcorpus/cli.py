@@ -25,7 +25,7 @@ def _add_segment(sub: argparse._SubParsersAction) -> None:
 
 
 def _run_segment(args: argparse.Namespace) -> int:
-    from .segment import segment
+    from .segmentation import segment
 
     if args.file is None:
         text = sys.stdin.read()
@@ -140,7 +140,7 @@ def _add_evaluate(sub: argparse._SubParsersAction) -> None:
 
 
 def _run_evaluate(args: argparse.Namespace) -> int:
-    from .evaluate import evaluate, format_report, write_report
+    from .evaluation import evaluate, format_report, write_report
 
     report = evaluate(args.config, args.predictions, split=args.split, version=args.version)
     print(format_report(report))
@@ -204,7 +204,7 @@ def _add_agreement(sub: argparse._SubParsersAction) -> None:
 
 def _run_agreement(args: argparse.Namespace) -> int:
     from .agreement import agreement, format_agreement
-    from .evaluate import write_report
+    from .evaluation import write_report
 
     report = agreement(args.exports)
     print(format_agreement(report))

@@ -105,7 +105,7 @@ def sentence_id(doc_id: str, index: int) -> str:
 
 def document_sentences(document: Document) -> list[CorpusSentence]:
     """Segment a document into sentences with ids, tokens re-based on the sentence text."""
-    from .segment import segment
+    from .segmentation import segment
 
     result = []
     for index, sentence in enumerate(segment(document.text), start=1):

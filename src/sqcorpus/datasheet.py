@@ -85,7 +85,7 @@ def _cell(value: object) -> str:
 
 def stats_block(release: Release, *, raw_dir: Path | None = None) -> str:
     """The generated statistics of ``release`` as Markdown (without the marker lines)."""
-    from .load import load_records
+    from .loading import load_records
 
     records = load_records(release.version, releases_dir=release.path.parent)
     per_split = {split: _split_counts(records[split]) for split in schema.SPLITS}

@@ -1,6 +1,6 @@
 """What changed between two releases: sentences added or removed, text, split and labels per layer.
 
-Both releases are read through :func:`sqcorpus.load.load_records`, so both are verified
+Both releases are read through :func:`sqcorpus.loading.load_records`, so both are verified
 against their manifests first. Sentences are matched by their stable id.
 """
 
@@ -77,7 +77,7 @@ def _readable(name: str, value: Any) -> Any:
 
 def diff_releases(old: str, new: str, *, releases_dir: Path | None = None) -> ReleaseDiff:
     """Compare release ``old`` with release ``new`` sentence by sentence."""
-    from .load import load_records, resolve_version
+    from .loading import load_records, resolve_version
 
     old_v, new_v = resolve_version(old, releases_dir), resolve_version(new, releases_dir)
     before = _indexed(load_records(old_v, releases_dir=releases_dir))

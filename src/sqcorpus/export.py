@@ -222,7 +222,7 @@ def export(
 ) -> list[Path]:
     """Export a release: with ``split``, ``out`` is one file; without, ``out`` is a folder
     receiving ``<split><ext>`` for every split. Returns the files written."""
-    from .load import load_records
+    from .loading import load_records
 
     if fmt not in FORMATS:
         raise SqcorpusError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")

@@ -64,7 +64,7 @@ class Release:
 
 def get_release(version: str | None = None, releases_dir: Path | None = None) -> Release:
     """Release ``version`` (default: the latest) with its manifest; raise if there is none."""
-    from .load import resolve_version
+    from .loading import resolve_version
     from .release import read_manifest
 
     root = releases_dir or paths.releases_dir()

@@ -603,7 +603,7 @@ def evaluate(
     releases_dir: Path | None = None,
 ) -> dict[str, Any]:
     """Score predictions against a released split (``version=None``: the latest release)."""
-    from .load import load_records, resolve_version
+    from .loading import load_records, resolve_version
 
     if split not in schema.SPLITS:
         raise SqcorpusError(
