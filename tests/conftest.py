@@ -130,3 +130,62 @@ def ls_task(
 
 
 AnnotateFn = Callable[..., dict[str, Any]]
+
+
+# --- a real Label Studio server (tests marked `studio`) --------------------------------------
+
+
+def _studio_template(venv: Path, scratch: Path) -> Path:
+    """A data folder of a freshly started (then stopped) server, without projects.
+
+    A fresh folder takes ~30 s to start (database migrations), a copy a few seconds, so the
+    template is kept between sessions in the user cache (``$SQCORPUS_STUDIO_TEMPLATE``
+    overrides the place); it holds only a throw-away local admin account.
+    """
+    import os
+    import shutil
+
+    from sqcorpus import studio
+
+    env = os.environ.get("SQCORPUS_STUDIO_TEMPLATE")
+    cached = (
+        Path(env)
+        if env
+        else studio.cache_dir() / f"label-studio-{studio.LABEL_STUDIO_VERSION}-template"
+    )
+    if (cached / studio.CONNECTION_FILE).is_file():
+        return cached
+    fresh = scratch / "template"
+    with studio.LocalServer(fresh, venv=venv, install_missing=False):
+        pass
+    try:  # publish it atomically: another session may be doing the same
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(shutil.copytree(fresh, cached.parent / f".{cached.name}-{os.getpid()}"))
+        os.replace(staging, cached)
+    except OSError:
+        return fresh
+    return cached
+
+
+@pytest.fixture(scope="session")
+def studio_server(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """One Label Studio server for the test session, in a temporary data folder.
+
+    Honours ``$SQCORPUS_STUDIO_VENV``; skips when Label Studio is not installed there
+    (``sqcorpus studio install`` installs it).
+    """
+    import shutil
+
+    from sqcorpus import studio
+
+    venv = studio.venv_dir()
+    if studio.installed_version(venv) != studio.LABEL_STUDIO_VERSION:
+        pytest.skip(
+            f"Label Studio {studio.LABEL_STUDIO_VERSION} is not installed in {venv}: run "
+            "`sqcorpus studio install` (or set SQCORPUS_STUDIO_VENV)"
+        )
+    scratch = tmp_path_factory.mktemp("studio")
+    data_dir = scratch / "data"
+    shutil.copytree(_studio_template(venv, scratch), data_dir)
+    with studio.LocalServer(data_dir, venv=venv, install_missing=False) as server:
+        yield server
