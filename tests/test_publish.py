@@ -196,7 +196,12 @@ def test_datasheet_refuses_a_manifest_that_disagrees_with_the_data(
 
 def test_datasheet_of_the_repository_is_current() -> None:
     repo_latest()
-    result = update_datasheet(check=True, datasheet=ROOT / "DATASHEET.md")
+    result = update_datasheet(
+        check=True,
+        datasheet=ROOT / "DATASHEET.md",
+        releases_dir=REPO_RELEASES,
+        raw_dir=ROOT / "corpus" / "raw",
+    )
     assert not result.changed, f"{result.difference}: run `sqcorpus datasheet`"
 
 

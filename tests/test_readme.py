@@ -19,3 +19,44 @@ def test_readme_has_examples() -> None:
 def test_readme_example_runs(block: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
     exec(compile(block, "README.md", "exec"), {"__name__": "readme_example"})
+
+
+def test_label_examples_are_in_the_release() -> None:
+    """Every bold entity example in the README's label table is annotated so in the release."""
+    from sqcorpus import schema
+    from sqcorpus.loading import load_records
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme.split("<!-- labels:begin -->")[1].split("<!-- labels:end -->")[0]
+    rows = [r for split in load_records().values() for r in split]
+    entities = {(e["text"], schema.ENTITY_LABELS[e["label"]]) for r in rows for e in r["entities"]}
+    cues = {c["text"] for r in rows for c in r["hedge_cues"]}
+    stances = {(r["text"], schema.STANCE_LABELS[r["stance"]]) for r in rows}
+    checked = 0
+    for line in table.splitlines():
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        if len(cells) != 4 or cells[0] not in {"entity", "hedge", "stance"}:
+            continue
+        label = cells[1].strip("`")
+        for example in re.findall(r"\*\*(.+?)\*\*", cells[3]):
+            if cells[0] == "entity":
+                assert (example, label) in entities, (example, label)
+            elif label == "cue":
+                assert example in cues, example
+            checked += 1
+        if cells[0] == "stance" and "none in release" not in cells[3]:
+            sentence = cells[3].split(" (")[0]
+            if sentence.endswith("."):
+                assert (sentence, label) in stances, (sentence, label)
+                checked += 1
+        if "none in release" in cells[3]:
+            kind = "entities" if cells[0] == "entity" else "stance"
+            assert manifest_count(kind, label) == 0, label
+    assert checked >= 10
+
+
+def manifest_count(kind: str, label: str) -> int:
+    from sqcorpus.loading import resolve_version
+    from sqcorpus.release import read_manifest
+
+    return read_manifest(resolve_version(None))["counts"][kind][label]

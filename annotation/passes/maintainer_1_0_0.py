@@ -101,7 +101,10 @@ PASS: dict[int, dict[str, Any]] = {
         "stance": ("neutral", "author"),
         "cues": [("e paqartë", "CUE"), ("mund të", "CUE")],
         "scopes": [
-            ("ende është e paqartë se si mund të duhet mbështetje e Koresë së Veriut për Rusinë", "SCOPE"),
+            (
+                "ende është e paqartë se si mund të duhet mbështetje e Koresë së Veriut për Rusinë",
+                "SCOPE",
+            ),
             ("mund të duhet mbështetje e Koresë së Veriut për Rusinë", "SCOPE"),
         ],
         "note": "Still inside the unclosed quote of the paragraph, but the author's voice "
@@ -188,7 +191,7 @@ PASS: dict[int, dict[str, Any]] = {
         "scopes": [
             (
                 "pretendohet se Putin mund të ketë thënë se Koreja e Veriut ka të drejtë të "
-                'mbrohet dhe se Rusia dhe Koreja e Veriut mund të bashkëpunojnë ushtarakisht, '
+                "mbrohet dhe se Rusia dhe Koreja e Veriut mund të bashkëpunojnë ushtarakisht, "
                 'megjithëse marrëveshja është "mbrojtëse dhe paqësore"',
                 "SCOPE",
             ),
@@ -319,7 +322,9 @@ def main() -> None:
     assert sorted(PASS) == [s.index for s in sentences], "one decision per sentence"
     annotations = {s.id: annotation_for(s) for s in sentences}
     client = connect()
-    project = find_project(client)
+    project = find_project(client, "sqcorpus")
+    if project is None:
+        raise SystemExit("no sqcorpus project: run `sqcorpus studio push` first")
     me = client.users.whoami()
     done = 0
     for task in client.tasks.list(project=project.id, fields="all"):
