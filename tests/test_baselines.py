@@ -169,3 +169,10 @@ def test_cli_predictions_table_and_readme(
 
     assert main(["baseline"]) == 1
     assert "baseline name" in capsys.readouterr().err
+
+
+def test_readme_table_of_the_repository_is_reproduced_by_its_command() -> None:
+    """The README shows exactly what `sqcorpus baseline --table` prints for the latest release."""
+    root = Path(__file__).resolve().parents[1]
+    table = baseline_table(releases_dir=root / "corpus" / "releases")
+    check_readme(table, root / "README.md")

@@ -72,7 +72,9 @@ def card_data(release: Release) -> DatasetCardData:
         task_ids=["named-entity-recognition", "multi-class-classification"],
         tags=["stance-detection", "hedge-detection", "uncertainty", "albanian", "news"],
         size_categories=[size_category(manifest["counts"]["sentences"])],
-        annotations_creators=["expert-generated"],
+        # Release 1.0.0 was annotated by an AI software agent acting as the project's
+        # maintainer (see DATASHEET.md), so the honest Hub category is machine-generated.
+        annotations_creators=["machine-generated"],
         language_creators=["found"],
         multilinguality=["monolingual"],
         source_datasets=["original"],
