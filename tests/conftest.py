@@ -88,6 +88,22 @@ def mini_project(tmp_path: Path) -> MiniProject:
     return project
 
 
+@pytest.fixture(scope="session")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A throw-away checkout with a small annotated release (tests/fixtures/small_release.py),
+    shared by the evaluation, baseline and export tests, which leave its release untouched."""
+    from fixtures.small_release import build_small_release
+
+    root = tmp_path_factory.mktemp("project")
+    build_small_release(root)
+    return root
+
+
+@pytest.fixture(scope="session")
+def releases(project: Path) -> Path:
+    return project / "corpus" / "releases"
+
+
 def span(text: str, fragment: str, label: str, occurrence: int = 0) -> Span:
     """A span over the ``occurrence``-th appearance of ``fragment`` in ``text``."""
     start = -1

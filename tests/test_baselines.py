@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from fixtures.small_release import build_small_release, sid
+from fixtures.small_release import sid
 from sqcorpus import baselines, schema
 from sqcorpus.baselines import (
     README_BEGIN,
@@ -26,18 +26,6 @@ from sqcorpus.loading import load_records
 from sqcorpus.models import SentenceAnnotation, Span
 
 README = f"# title\n\nbefore\n\n{README_BEGIN}\nold table\n{README_END}\n\nafter\n"
-
-
-@pytest.fixture(scope="module")
-def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("project")
-    build_small_release(root)
-    return root
-
-
-@pytest.fixture(scope="module")
-def releases(project: Path) -> Path:
-    return project / "corpus" / "releases"
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ from seqeval.metrics import recall_score as seq_recall
 from seqeval.scheme import IOB2
 from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_support
 
-from fixtures.small_release import VERSION, build_small_release, sid
+from fixtures.small_release import VERSION, sid
 from sqcorpus import schema
 from sqcorpus.cli import main
 from sqcorpus.errors import SqcorpusError
@@ -30,18 +30,6 @@ from sqcorpus.evaluation import (
 )
 from sqcorpus.export import named_record
 from sqcorpus.loading import load_records
-
-
-@pytest.fixture(scope="module")
-def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("project")
-    build_small_release(root)
-    return root
-
-
-@pytest.fixture(scope="module")
-def releases(project: Path) -> Path:
-    return project / "corpus" / "releases"
 
 
 @pytest.fixture(scope="module")

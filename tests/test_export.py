@@ -9,24 +9,12 @@ from typing import Any
 
 import pytest
 
-from fixtures.small_release import build_small_release, sid
+from fixtures.small_release import sid
 from sqcorpus import schema
 from sqcorpus.cli import main
 from sqcorpus.errors import SqcorpusError
 from sqcorpus.export import export, read_conll
 from sqcorpus.loading import load_records
-
-
-@pytest.fixture(scope="module")
-def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("project")
-    build_small_release(root)
-    return root
-
-
-@pytest.fixture(scope="module")
-def releases(project: Path) -> Path:
-    return project / "corpus" / "releases"
 
 
 @pytest.fixture(scope="module")

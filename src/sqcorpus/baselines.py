@@ -308,7 +308,7 @@ def readme_block(table: str) -> str:
 
 def write_readme(table: str, path: Path | None = None) -> bool:
     """Replace the README's baseline block; True if the file changed."""
-    from .export import write_atomic
+    from .files import write_atomic
 
     path = path or readme_path()
     try:
@@ -318,7 +318,7 @@ def write_readme(table: str, path: Path | None = None) -> bool:
     head, block, tail = _split_readme(text, path)
     if block == readme_block(table):
         return False
-    write_atomic(path, (head + readme_block(table) + tail).encode("utf-8"))
+    write_atomic(path, head + readme_block(table) + tail)
     return True
 
 

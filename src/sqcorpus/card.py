@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING, Any
 
 from . import paths, schema
 from .errors import SqcorpusError
+from .files import write_atomic
 from .publish import (
     PRETTY_NAME,
     RIGHTS_SUMMARY,
     Release,
-    atomic_write,
     first_difference,
     get_release,
 )
@@ -173,5 +173,5 @@ def update_card(
     if difference is None:
         return CardResult(path, release.version, changed=False, difference=None)
     if not check:
-        atomic_write(path, with_front_matter(text, expected))
+        write_atomic(path, with_front_matter(text, expected))
     return CardResult(path, release.version, changed=True, difference=difference)

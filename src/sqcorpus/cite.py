@@ -15,13 +15,13 @@ from typing import Any, Final
 
 from . import paths
 from .errors import SqcorpusError
+from .files import write_atomic
 from .publish import (
     ANNOTATIONS_LICENSE,
     AUTHOR,
     HOMEPAGE,
     KEYWORDS,
     TITLE,
-    atomic_write,
     changelog_path,
     first_difference,
     get_release,
@@ -178,5 +178,5 @@ def write_cff(
     current = target.read_text(encoding="utf-8") if target.is_file() else ""
     difference = first_difference(expected, current, file=target)
     if difference is not None and not check:
-        atomic_write(target, expected)
+        write_atomic(target, expected)
     return CffResult(target, cite.version, difference is not None, difference)

@@ -186,9 +186,9 @@ def _run_baseline(args: argparse.Namespace) -> int:
         raise SqcorpusError("give a baseline name (majority, rules, crf) or --table")
     text = baselines.to_jsonl(baselines.predict(args.name, args.split, args.version))
     if args.out:
-        from .export import write_atomic
+        from .files import write_atomic
 
-        write_atomic(args.out, text.encode("utf-8"))
+        write_atomic(args.out, text)
     else:
         sys.stdout.write(text)
     return 0

@@ -20,6 +20,7 @@ from datasets import ClassLabel, List, Value
 
 from . import schema
 from .errors import SqcorpusError
+from .files import write_atomic
 from .publish import (
     ANNOTATIONS_LICENSE_URL,
     AUTHOR,
@@ -27,7 +28,6 @@ from .publish import (
     KEYWORDS,
     NAME,
     RIGHTS_SUMMARY,
-    atomic_write,
     first_difference,
     get_release,
     release_date,
@@ -225,7 +225,7 @@ def write_croissant(
 ) -> Path:
     """Write ``croissant.json`` into ``release_dir`` (called at the end of a build)."""
     path = Path(release_dir) / CROISSANT
-    atomic_write(path, render(manifest, changelog=changelog))
+    write_atomic(path, render(manifest, changelog=changelog))
     return path
 
 
@@ -251,5 +251,5 @@ def update_croissant(
     current = path.read_text(encoding="utf-8") if path.is_file() else ""
     difference = first_difference(expected, current, file=path)
     if difference is not None and not check:
-        atomic_write(path, expected)
+        write_atomic(path, expected)
     return CroissantResult(path, release.version, difference is not None, difference)

@@ -15,7 +15,8 @@ from typing import Any
 
 from . import paths, schema
 from .errors import SqcorpusError
-from .publish import Release, atomic_write, document_metadata, first_difference, get_release
+from .files import write_atomic
+from .publish import Release, document_metadata, first_difference, get_release
 
 BEGIN = "<!-- stats:begin -->"
 END = "<!-- stats:end -->"
@@ -176,5 +177,5 @@ def update_datasheet(
     if difference is None:
         return DatasheetResult(path, release.version, changed=False, difference=None)
     if not check:
-        atomic_write(path, "".join([*lines[: begin + 1], expected, *lines[end:]]))
+        write_atomic(path, "".join([*lines[: begin + 1], expected, *lines[end:]]))
     return DatasheetResult(path, release.version, changed=True, difference=difference)

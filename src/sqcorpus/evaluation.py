@@ -696,6 +696,6 @@ def format_report(report: Mapping[str, Any]) -> str:
 
 def write_report(report: Mapping[str, Any], out: Path) -> None:
     """Write a report as JSON (temporary file renamed into place)."""
-    from .export import write_atomic
+    from .files import write_atomic
 
-    write_atomic(out, (json.dumps(report, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+    write_atomic(out, json.dumps(report, ensure_ascii=False, indent=2) + "\n")

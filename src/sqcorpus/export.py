@@ -7,14 +7,13 @@ a temporary path renamed into place, so a failed export never leaves half a file
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from . import schema
 from .errors import SqcorpusError
+from .files import write_atomic
 
 FORMATS: dict[str, str] = {"conll": ".conll", "jsonl": ".jsonl", "spacy": ".spacy"}
 DOCSTART = "-DOCSTART- -X- O O"
@@ -182,21 +181,6 @@ def to_docbin(records: Iterable[Mapping[str, Any]]) -> bytes:
     for doc in to_docs(records):
         docbin.add(doc)
     return docbin.to_bytes()
-
-
-# --- files ---------------------------------------------------------------------------------
-
-
-def write_atomic(path: Path, content: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(content)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def render(fmt: str, records: Sequence[Mapping[str, Any]], config: str) -> bytes:

@@ -8,8 +8,6 @@ example the one a running Label Studio project holds) still matches the schema.
 
 from __future__ import annotations
 
-import os
-import tempfile
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from pathlib import Path
@@ -17,6 +15,7 @@ from typing import Final
 
 from . import paths, schema
 from .errors import SqcorpusError
+from .files import write_atomic
 
 CONFIG_PATH_PARTS: Final = ("annotation", "label_config.xml")
 
@@ -222,15 +221,7 @@ def config_path() -> Path:
 def write_label_config(path: Path | None = None) -> Path:
     """Write the generated config (atomically: temp file, then rename)."""
     target = path or config_path()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            out.write(label_config())
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    write_atomic(target, label_config())
     return target
 
 

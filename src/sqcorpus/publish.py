@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import difflib
 import json
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -127,16 +125,3 @@ def first_difference(expected: str, actual: str, *, file: Path, offset: int = 0)
         wanted = want[j1] if j1 < len(want) else "<nothing>"
         return f"{file} line {offset + i1 + 1}: found {found!r}, expected {wanted!r}"
     return f"{file}: differs in line endings or trailing whitespace"
-
-
-def atomic_write(path: Path, content: str) -> None:
-    """Write ``content`` to ``path`` through a temporary file in the same folder."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(content)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

@@ -29,6 +29,7 @@ from . import paths, schema
 from .convert import TaskAnnotations, export_files, read_annotations, to_record
 from .corpus import corpus_sentences, read_corpus
 from .errors import SqcorpusError
+from .files import write_atomic
 from .splits import assign_splits, read_split_file
 from .validate import validate_records
 
@@ -246,7 +247,7 @@ def build_release(
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     if split_file.exists() is False or split_file.read_text(encoding="utf-8") != new_assignment:
-        _atomic_write(split_file, new_assignment)
+        write_atomic(split_file, new_assignment)
     return BuildSummary(
         version=version, path=target, status=status, manifest=read_manifest(version, releases)
     )
@@ -282,14 +283,6 @@ def _install(staging: Path, target: Path) -> str:
         return "unchanged"
     os.replace(staging, target)
     return "written"
-
-
-def _atomic_write(path: Path, content: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
-    with os.fdopen(handle, "w", encoding="utf-8") as stream:
-        stream.write(content)
-    os.replace(temporary, path)
 
 
 def format_summary(summary: BuildSummary) -> str:

@@ -25,7 +25,6 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -35,6 +34,7 @@ from typing import TYPE_CHECKING, Any, Final, TextIO
 
 from . import paths, schema
 from .errors import SqcorpusError
+from .files import write_atomic
 
 if TYPE_CHECKING:
     from label_studio_sdk import LabelStudio
@@ -158,20 +158,6 @@ class Connection:
     def scrub(self, text: str) -> str:
         """``text`` with the token blanked out (for messages built from server answers)."""
         return text.replace(self.token, "***") if self.token else text
-
-
-def _write_private(path: Path, content: str) -> None:
-    """Write a file only its owner can read, atomically (temporary file, then rename)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
-    try:
-        os.fchmod(handle, 0o600)
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(content)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
 
 
 def _read_json(path: Path) -> Any:
@@ -411,7 +397,9 @@ class LocalServer:
             "label_studio_version": LABEL_STUDIO_VERSION,
         }
         # Written before the start: the admin (and its token) may be created even if we fail.
-        _write_private(self.connection_file, json.dumps(connection_record, indent=2) + "\n")
+        write_atomic(
+            self.connection_file, json.dumps(connection_record, indent=2) + "\n", mode=0o600
+        )
         command = [
             str(self.venv / "bin" / "label-studio"),
             "start",
@@ -751,7 +739,9 @@ class Pseudonyms:
             "never commit this file",
             "annotators": dict(sorted(self.table.items(), key=lambda item: item[1])),
         }
-        _write_private(self.path, json.dumps(content, indent=2, ensure_ascii=False) + "\n")
+        write_atomic(
+            self.path, json.dumps(content, indent=2, ensure_ascii=False) + "\n", mode=0o600
+        )
 
     def name(self, key: str) -> str:
         """The pseudonym of ``key`` (an e-mail, or ``id:N`` for an unknown user)."""
@@ -972,19 +962,6 @@ def export_json(tasks: Sequence[Mapping[str, Any]]) -> str:
     return json.dumps(list(tasks), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
 
 
-def _atomic_write(path: Path, content: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(content)
-        os.chmod(temp, 0o644)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-
-
 @dataclass(frozen=True, slots=True)
 class PullSummary:
     project: str
@@ -1023,7 +1000,7 @@ def pull(
                 "an e-mail address would be written; nothing was written", file=path
             )
     for path, content in contents.items():
-        _atomic_write(path, content)
+        write_atomic(path, content)
     annotations = [a for t in tasks for a in t.get("annotations", [])]
     return PullSummary(
         project=project,
