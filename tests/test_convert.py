@@ -139,3 +139,13 @@ def test_results_round_trip_through_label_studio_format() -> None:
     )
     back = from_ls_results(to_ls_results(annotation), text, tokenize(text), Where("x", "y"))
     assert back == annotation
+
+
+def test_one_region_with_an_entity_and_a_hedge_label_is_refused(mini_project: MiniProject) -> None:
+    tasks = one_task(mini_project)
+    results = tasks[0]["annotations"][0]["result"]
+    entity = next(r for r in results if r["from_name"] == "entities")
+    results.append(
+        {**entity, "from_name": "hedges", "value": {**entity["value"], "labels": ["CUE"]}}
+    )
+    assert_refused(mini_project, tasks, "mini-doc-s003", "both an entity and a hedge label")

@@ -127,6 +127,7 @@ def from_ls_results(
     """Validate one annotation's (or prediction's) ``result`` list and convert it."""
     annotation = SentenceAnnotation()
     choices: dict[str, list[str]] = {}
+    region_controls: dict[Any, str] = {}
     for index, result in enumerate(results):
         name = result.get("from_name")
         field = f"result[{index}].{name}"
@@ -134,6 +135,13 @@ def from_ls_results(
         if not isinstance(value, Mapping):
             raise where.error("result has no 'value' object", field)
         if name in _SPAN_CONTROLS:
+            # Label Studio lets one region take a label from each Labels control; an entity
+            # that is also a hedge cue is a slip of the annotator, not a decision.
+            region = result.get("id")
+            if region is not None and region_controls.setdefault(region, name) != name:
+                raise where.error(
+                    f"region {region!r} carries both an entity and a hedge label", field
+                )
             span = _aligned_span(value, text, tokens, where, field)
             if span.label not in _SPAN_CONTROLS[name]:
                 raise where.error(f"unknown label {span.label!r}", field)

@@ -31,7 +31,9 @@ ENTITY_COLOURS: Final[dict[str, str]] = {
     "EVENT": "#BCBD22",
     "DATE": "#FF7F0E",
 }
-HEDGE_COLOURS: Final[dict[str, str]] = {"CUE": "#3D3D3D", "SCOPE": "#A6A6A6"}
+# A strong dark cue over a yellow scope: two greys were hard to tell apart where scopes nest,
+# and a grey scope made the sentence look disabled.
+HEDGE_COLOURS: Final[dict[str, str]] = {"CUE": "#222222", "SCOPE": "#E6AB02"}
 HEDGE_HINTS: Final[dict[str, str]] = {
     "CUE": "minimal word(s) expressing uncertainty or speculation (pretendohet, mund të, ...)",
     "SCOPE": "the clause a cue affects, cue included; one scope per cue",
@@ -132,13 +134,31 @@ def label_config() -> str:
     _labels(
         view, schema.LS_HEDGES, schema.HEDGE_SPAN_LABELS, HEDGE_COLOURS, HEDGE_HOTKEYS, HEDGE_HINTS
     )
+    # The sentence is what the annotator reads: framed and larger than the controls.
+    _sub(view, "Header", value="Sentence", size="5")
+    sentence = _sub(
+        view,
+        "View",
+        style="font-size: 17px; line-height: 1.8; padding: 10px; border: 1px solid #ccc",
+    )
     # Word granularity snaps a selection to whole words, so spans land on token boundaries.
-    _sub(view, "Text", name=schema.LS_TEXT, value=f"${schema.LS_TEXT}", granularity="word")
+    _sub(sentence, "Text", name=schema.LS_TEXT, value=f"${schema.LS_TEXT}", granularity="word")
     _sub(view, "Header", value=f"Stance toward {schema.STANCE_TARGET}", size="5")
     _choices(view, schema.LS_STANCE, schema.STANCE_LABELS, STANCE_HOTKEYS, STANCE_HINTS)
-    _sub(view, "Header", value="Whose stance is it?", size="5")
+    _sub(
+        view,
+        "Header",
+        value="Whose stance is it? (j = journalist/author, q = quoted or paraphrased source;"
+        " required even when neutral)",
+        size="5",
+    )
     _choices(view, schema.LS_HOLDER, schema.HOLDER_LABELS, HOLDER_HOTKEYS, HOLDER_HINTS)
-    _sub(view, "Header", value="Note (doubts, for the adjudicator)", size="5")
+    _sub(
+        view,
+        "Header",
+        value="Note (doubts, for the adjudicator; hover a saved note to edit it)",
+        size="5",
+    )
     _sub(
         view,
         "TextArea",

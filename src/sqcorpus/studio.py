@@ -628,6 +628,17 @@ def _existing_tasks(client: LabelStudio, project_id: int) -> dict[str, str]:
     return found
 
 
+INSTRUCTIONS = (
+    f"<p>Follow <b>annotation/guidelines.md</b> (version {schema.GUIDELINES_VERSION}) in the "
+    "sqcorpus repository. Correct the pre-annotation: entity spans (keys 1-9), hedge CUE (c) "
+    "and SCOPE (s), one stance (f/a/n) and its holder (j = author, q = source) on every "
+    "sentence; write doubts in the note.</p><p>An entity label and a hedge label never share "
+    "one region: click the active label again to turn it off before choosing from the other "
+    "group. Turn on <i>Show region labels</i> in the settings (bottom left) to see the labels "
+    "in the text.</p>"
+)
+
+
 def task_payload(sentence: CorpusSentence) -> dict[str, Any]:
     """One Label Studio task: the sentence, and its pre-annotation as a prediction."""
     from .convert import to_ls_results
@@ -679,6 +690,8 @@ def push(
                 title=project,
                 label_config=label_config(),
                 description="sqcorpus: entities, stance and hedging in Albanian news sentences",
+                expert_instruction=INSTRUCTIONS,
+                show_instruction=True,
             )
         else:
             found = _check_config(client, found, update=True)
