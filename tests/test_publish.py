@@ -56,6 +56,12 @@ def at_root(published: Published, monkeypatch: pytest.MonkeyPatch) -> Published:
     return published
 
 
+@pytest.fixture
+def at_repository(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The real checkout, even inside a module whose fixture points elsewhere."""
+    monkeypatch.setenv("SQCORPUS_ROOT", str(ROOT))
+
+
 def repo_latest() -> str:
     versions = list_versions(REPO_RELEASES)
     if not versions:
@@ -131,7 +137,7 @@ def test_card_loads_with_datasets_offline(at_root: Published) -> None:
     assert default.features == schema.config_features(schema.DEFAULT_CONFIG)
 
 
-def test_card_of_the_repository_is_current_and_loads() -> None:
+def test_card_of_the_repository_is_current_and_loads(at_repository: None) -> None:
     from datasets import load_dataset
 
     repo_latest()
@@ -194,7 +200,7 @@ def test_datasheet_refuses_a_manifest_that_disagrees_with_the_data(
         update_datasheet(datasheet=sheet, releases_dir=releases, raw_dir=published.raw_dir)
 
 
-def test_datasheet_of_the_repository_is_current() -> None:
+def test_datasheet_of_the_repository_is_current(at_repository: None) -> None:
     repo_latest()
     result = update_datasheet(
         check=True,
@@ -266,7 +272,7 @@ def test_cite_without_a_changelog_date_is_a_clear_error(
         citation(releases_dir=published.releases, changelog=changelog)
 
 
-def test_citation_cff_of_the_repository_is_current_and_valid() -> None:
+def test_citation_cff_of_the_repository_is_current_and_valid(at_repository: None) -> None:
     repo_latest()
     result = write_cff(check=True, path=ROOT / "CITATION.cff", releases_dir=REPO_RELEASES)
     assert not result.changed, f"{result.difference}: run `sqcorpus cite --write-cff`"
@@ -362,7 +368,7 @@ def test_croissant_cli_check(at_root: Published, capsys: pytest.CaptureFixture[s
     assert update_croissant("1.0.0", check=True).changed is False
 
 
-def test_croissant_of_the_repository_is_current_and_valid() -> None:
+def test_croissant_of_the_repository_is_current_and_valid(at_repository: None) -> None:
     version = repo_latest()
     result = update_croissant(version, check=True, releases_dir=REPO_RELEASES)
     assert not result.changed, f"{result.difference}: run `sqcorpus croissant`"

@@ -293,12 +293,12 @@ def _span(text: str, spec: tuple[Any, ...]) -> Any:
     return Span(start, start + len(fragment), fragment, label)
 
 
-def annotation_for(sentence: Any) -> Any:
+def annotation_for(sentence: Any, decisions_by_index: dict[int, dict[str, Any]] = PASS) -> Any:
     """The decisions for one corpus sentence, as a checked SentenceAnnotation."""
     from sqcorpus.convert import Where, from_ls_results, to_ls_results
     from sqcorpus.models import SentenceAnnotation
 
-    decisions = PASS[sentence.index]
+    decisions = decisions_by_index[sentence.index]
     stance, holder = decisions["stance"]
     annotation = SentenceAnnotation(
         entities=[_span(sentence.text, e) for e in decisions["entities"]],

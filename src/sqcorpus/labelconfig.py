@@ -48,7 +48,7 @@ STANCE_HOTKEYS: Final[dict[str, str]] = {"favor": "f", "against": "a", "neutral"
 HOLDER_HOTKEYS: Final[dict[str, str]] = {"author": "j", "source": "q"}
 STANCE_HINTS: Final[dict[str, str]] = {
     "favor": "the holder supports or welcomes the rapprochement (or one can infer so)",
-    "against": "the holder opposes or criticises the rapprochement",
+    "against": "the holder opposes or criticises the rapprochement, or one can infer so",
     "neutral": "neither, including plain factual reporting",
 }
 HOLDER_HINTS: Final[dict[str, str]] = {

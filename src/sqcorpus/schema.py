@@ -12,7 +12,7 @@ from datasets import ClassLabel, Features, List, Value
 
 SCHEMA_VERSION: Final = "1.0.0"
 """Version of the record schema (bump MAJOR when a field or label set changes)."""
-GUIDELINES_VERSION: Final = "1.0"
+GUIDELINES_VERSION: Final = "1.1"
 """Version of annotation/guidelines.md; recorded in every task pushed to Label Studio."""
 
 # --- entities (OntoNotes 5.0 style, flat, maximal proper-name spans) -------------------
@@ -36,7 +36,7 @@ ENTITY_DESCRIPTIONS: Final[dict[str, str]] = {
     "LOC": "non-GPE location: region, mountain range, body of water",
     "PRODUCT": "named object, vehicle, weapon, software (not services)",
     "EVENT": "named event: war, hurricane, summit, sports event",
-    "DATE": "absolute or relative date or period",
+    "DATE": "absolute or relative date or period of a day or longer",
 }
 NER_TAGS: Final[tuple[str, ...]] = (
     "O",
