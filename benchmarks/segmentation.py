@@ -16,7 +16,8 @@ is not penalised only for ignoring ``\\n``.
 Scores: sentence-boundary P/R/F1 over the end offsets of all sentences but the last one
 of the text; token P/R/F1 over (start, end) character spans, the gold tokens being the
 surface tokens of the treebank (the multiword-token range line where there is one).
-Throughput is characters per second over the whole dataset (best of several runs).
+Throughput is characters per second over the whole dataset (best of several runs); memory is
+the peak Python-heap allocation of one further run (tracemalloc).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import importlib.metadata
 import platform
 import sys
 import time
+import tracemalloc
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
@@ -306,6 +308,7 @@ class Result:
     sentences_per_paragraph: PRF
     tokens: PRF | None
     chars_per_second: float
+    peak_kib: float
 
 
 def run_system(
@@ -341,7 +344,15 @@ def evaluate(dataset: Dataset, name: str, segmenter: Segmenter, min_seconds: flo
         run_system(dataset, segmenter)
         elapsed = time.perf_counter() - started
         best, total, runs = min(best, elapsed), total + elapsed, runs + 1
-    return Result(name, sentence_score, paragraph_score, token_score, len(dataset.text) / best)
+    # Peak Python-heap allocation of one more run, measured apart from the timing runs
+    # (tracemalloc slows allocation down); allocations inside C extensions are not seen.
+    tracemalloc.start()
+    run_system(dataset, segmenter)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return Result(
+        name, sentence_score, paragraph_score, token_score, len(dataset.text) / best, peak / 1024
+    )
 
 
 # --- report ------------------------------------------------------------------------------
@@ -358,15 +369,17 @@ def table(dataset: Dataset, results: list[Result]) -> str:
         f"{len(dataset.sentences)} sentences, {len(dataset.paragraphs)} paragraph(s), "
         f"{n_tokens}, {len(dataset.text)} characters.",
         "",
-        "| system | sent P | sent R | sent F1 | sent F1 ¶ | tok P | tok R | tok F1 | chars/s |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| system | sent P | sent R | sent F1 | sent F1 ¶ | tok P | tok R | tok F1 | chars/s "
+        "| peak KiB |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         s, t = r.sentences, r.tokens
         tok = ["—"] * 3 if t is None else [_f(t.precision), _f(t.recall), _f(t.f1)]
         sent = [_f(s.precision), _f(s.recall), _f(s.f1), _f(r.sentences_per_paragraph.f1)]
         lines.append(
-            f"| {r.system} | {' | '.join(sent)} | {' | '.join(tok)} | {r.chars_per_second:,.0f} |"
+            f"| {r.system} | {' | '.join(sent)} | {' | '.join(tok)} | {r.chars_per_second:,.0f} "
+            f"| {r.peak_kib:,.0f} |"
         )
     return "\n".join(lines) + "\n"
 

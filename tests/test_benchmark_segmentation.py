@@ -98,6 +98,6 @@ def test_evaluate_scores_a_system(bench: ModuleType) -> None:
 def test_table_marks_missing_tokenizers(bench: ModuleType) -> None:
     dataset = bench.conllu_dataset(CONLLU, "tiny")
     prf = bench.score({1}, {1})
-    row = bench.Result("peer", prf, prf, None, 1000.0)
+    row = bench.Result("peer", prf, prf, None, 1000.0, 12.0)
     table = bench.table(dataset, [row])
     assert "| peer | 1.000 | 1.000 | 1.000 | 1.000 | — | — | — | 1,000 |" in table
