@@ -306,16 +306,21 @@ def readme_block(table: str) -> str:
     return "\n" + table
 
 
+def _read_readme(path: Path) -> tuple[str, str, str]:
+    """The README split around its baseline block: (head, block, tail)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as err:
+        raise SqcorpusError(f"cannot read README: {err}", file=path) from None
+    return _split_readme(text, path)
+
+
 def write_readme(table: str, path: Path | None = None) -> bool:
     """Replace the README's baseline block; True if the file changed."""
     from .files import write_atomic
 
     path = path or readme_path()
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as err:
-        raise SqcorpusError(f"cannot read README: {err}", file=path) from None
-    head, block, tail = _split_readme(text, path)
+    head, block, tail = _read_readme(path)
     if block == readme_block(table):
         return False
     write_atomic(path, head + readme_block(table) + tail)
@@ -325,11 +330,7 @@ def write_readme(table: str, path: Path | None = None) -> bool:
 def check_readme(table: str, path: Path | None = None) -> None:
     """Raise :class:`SqcorpusError` if the README's baseline block is not ``table``."""
     path = path or readme_path()
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as err:
-        raise SqcorpusError(f"cannot read README: {err}", file=path) from None
-    _, block, _ = _split_readme(text, path)
+    _, block, _ = _read_readme(path)
     if block != readme_block(table):
         raise SqcorpusError(
             "the baselines block is out of date: run `sqcorpus baseline --table --write-readme`",

@@ -28,6 +28,7 @@ import pyarrow.parquet as pq
 from . import paths, schema
 from .convert import TaskAnnotations, export_files, read_annotations, to_record
 from .corpus import corpus_sentences, read_corpus
+from .croissant import write_croissant
 from .errors import SqcorpusError
 from .files import write_atomic
 from .splits import assign_splits, read_split_file
@@ -242,24 +243,16 @@ def build_release(
         (staging / MANIFEST).write_text(
             json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
         )
-        _write_extras(staging, manifest)
+        # Croissant metadata is derived from the manifest and not listed in it.
+        write_croissant(staging, manifest)
         status = _install(staging, target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    if split_file.exists() is False or split_file.read_text(encoding="utf-8") != new_assignment:
+    if not split_file.exists() or split_file.read_text(encoding="utf-8") != new_assignment:
         write_atomic(split_file, new_assignment)
     return BuildSummary(
         version=version, path=target, status=status, manifest=read_manifest(version, releases)
     )
-
-
-def _write_extras(staging: Path, manifest: dict[str, Any]) -> None:
-    """Files derived from the manifest that are not listed in it (Croissant metadata)."""
-    try:
-        from .croissant import write_croissant
-    except ImportError:  # publication metadata not part of this build of the package
-        return
-    write_croissant(staging, manifest)
 
 
 def _install(staging: Path, target: Path) -> str:
