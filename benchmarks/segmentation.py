@@ -236,7 +236,7 @@ def _spans_of(text: str, pieces: Iterable[str]) -> list[Span]:
 
 
 def _sqcorpus() -> Segmenter:
-    from sqcorpus.segmentation import segment
+    from sqcorpus.text.segmentation import segment
 
     def run(text: str) -> tuple[list[Span], list[Span] | None]:
         sentences = segment(text)

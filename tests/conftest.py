@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from sqcorpus.convert import to_ls_results
-from sqcorpus.corpus import corpus_sentences, read_corpus
+from sqcorpus.annotate.convert import to_ls_results
 from sqcorpus.models import SentenceAnnotation, Span
+from sqcorpus.text.corpus import corpus_sentences, read_corpus
 
 MINI_TEXT = (
     "Presidenti Vladimir Putin mbërriti në Phenian më 18 qershor.\n"
@@ -41,7 +41,7 @@ class MiniProject:
         return path
 
     def build(self, version: str, annotations: Path | None = None) -> Any:
-        from sqcorpus.release import build_release
+        from sqcorpus.release.build import build_release
 
         return build_release(
             version,
@@ -161,7 +161,7 @@ def _studio_template(venv: Path, scratch: Path) -> Path:
     import os
     import shutil
 
-    from sqcorpus import studio
+    from sqcorpus.annotate import studio
 
     env = os.environ.get("SQCORPUS_STUDIO_TEMPLATE")
     cached = (
@@ -194,7 +194,7 @@ def studio_server(tmp_path_factory: pytest.TempPathFactory) -> Any:
     import os
     import shutil
 
-    from sqcorpus import studio
+    from sqcorpus.annotate import studio
 
     venv = studio.venv_dir()
     if studio.installed_version(venv) != studio.LABEL_STUDIO_VERSION:

@@ -9,17 +9,17 @@ import sqcorpus
 
 def test_public_functions_survive_importing_every_module() -> None:
     for module in (
-        "corpus",
-        "segmentation",
-        "convert",
-        "validate",
-        "splits",
-        "release",
-        "loading",
-        "evaluation",
-        "baselines",
-        "agreement",
-        "export",
+        "text.corpus",
+        "text.segmentation",
+        "annotate.convert",
+        "release.validate",
+        "release.splits",
+        "release.build",
+        "release.loading",
+        "evaluation.score",
+        "evaluation.baselines",
+        "annotate.agreement",
+        "release.export",
     ):
         importlib.import_module(f"sqcorpus.{module}")
     for name in sqcorpus.__all__:

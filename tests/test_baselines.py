@@ -10,8 +10,11 @@ from typing import Any
 import pytest
 
 from fixtures.small_release import sid
-from sqcorpus import baselines, schema
-from sqcorpus.baselines import (
+from sqcorpus import schema
+from sqcorpus.cli import main
+from sqcorpus.errors import SqcorpusError
+from sqcorpus.evaluation import baselines
+from sqcorpus.evaluation.baselines import (
     README_BEGIN,
     README_END,
     baseline_table,
@@ -19,11 +22,9 @@ from sqcorpus.baselines import (
     predict,
     write_readme,
 )
-from sqcorpus.cli import main
-from sqcorpus.errors import SqcorpusError
-from sqcorpus.evaluation import evaluate
-from sqcorpus.loading import load_records
+from sqcorpus.evaluation.score import evaluate
 from sqcorpus.models import SentenceAnnotation, Span
+from sqcorpus.release.loading import load_records
 
 README = f"# title\n\nbefore\n\n{README_BEGIN}\nold table\n{README_END}\n\nafter\n"
 
@@ -51,7 +52,7 @@ def test_majority_predicts_the_most_frequent_train_labels(releases: Path) -> Non
 def test_rules_baseline_passes_the_pre_annotator_output_through(
     releases: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import sqcorpus.preannotate
+    import sqcorpus.annotate.preannotate
 
     seen: list[tuple[str, int]] = []
 
@@ -64,7 +65,7 @@ def test_rules_baseline_passes_the_pre_annotator_output_through(
             hedge_cues=[Span(second.start, second.end, second.text, "CUE")],
         )
 
-    monkeypatch.setattr(sqcorpus.preannotate, "preannotate", fake)
+    monkeypatch.setattr(sqcorpus.annotate.preannotate, "preannotate", fake)
     test = load_records(releases_dir=releases)["test"]
     predictions = predict("rules", releases_dir=releases)
     assert seen == [(r["text"], len(r["tokens"])) for r in test]

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from conftest import MiniProject, ls_task, span
-from sqcorpus.convert import Where, from_ls_results, to_ls_results
+from sqcorpus.annotate.convert import Where, from_ls_results, to_ls_results
 from sqcorpus.errors import SqcorpusError
 from sqcorpus.models import SentenceAnnotation
 
@@ -105,7 +105,7 @@ def test_invalid_json_names_the_file(mini_project: MiniProject) -> None:
 
 
 def test_selection_with_a_trailing_space_is_trimmed_to_the_token() -> None:
-    from sqcorpus.segmentation import tokenize
+    from sqcorpus.text.segmentation import tokenize
 
     text = "Rusia dhe Koreja e Veriut"
     result = [
@@ -126,7 +126,7 @@ def test_selection_with_a_trailing_space_is_trimmed_to_the_token() -> None:
 
 
 def test_results_round_trip_through_label_studio_format() -> None:
-    from sqcorpus.segmentation import tokenize
+    from sqcorpus.text.segmentation import tokenize
 
     text = "Nga ana tjetër Kim, pretendohet të ketë thënë “mbështet plotësisht Rusinë."
     annotation = SentenceAnnotation(

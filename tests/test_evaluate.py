@@ -20,7 +20,7 @@ from fixtures.small_release import VERSION, sid
 from sqcorpus import schema
 from sqcorpus.cli import main
 from sqcorpus.errors import SqcorpusError
-from sqcorpus.evaluation import (
+from sqcorpus.evaluation.score import (
     BOOTSTRAP_RESAMPLES,
     _resample_weights,
     evaluate,
@@ -28,8 +28,8 @@ from sqcorpus.evaluation import (
     headline,
     score,
 )
-from sqcorpus.export import named_record
-from sqcorpus.loading import load_records
+from sqcorpus.release.export import named_record
+from sqcorpus.release.loading import load_records
 
 
 @pytest.fixture(scope="module")

@@ -13,8 +13,8 @@ from fixtures.small_release import sid
 from sqcorpus import schema
 from sqcorpus.cli import main
 from sqcorpus.errors import SqcorpusError
-from sqcorpus.export import export, read_conll
-from sqcorpus.loading import load_records
+from sqcorpus.release.export import export, read_conll
+from sqcorpus.release.loading import load_records
 
 
 @pytest.fixture(scope="module")

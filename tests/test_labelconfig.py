@@ -10,16 +10,16 @@ from label_studio_sdk.label_interface import LabelInterface
 
 from conftest import span
 from sqcorpus import schema
-from sqcorpus.cli import main
-from sqcorpus.convert import to_ls_results
-from sqcorpus.errors import SqcorpusError
-from sqcorpus.labelconfig import (
+from sqcorpus.annotate.convert import to_ls_results
+from sqcorpus.annotate.labelconfig import (
     LABEL_STUDIO_RESERVED_KEYS,
     check_label_config,
     check_label_config_file,
     label_config,
     write_label_config,
 )
+from sqcorpus.cli import main
+from sqcorpus.errors import SqcorpusError
 from sqcorpus.models import SentenceAnnotation
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -5,9 +5,7 @@ from __future__ import annotations
 import pytest
 
 from sqcorpus import schema
-from sqcorpus.errors import SqcorpusError
-from sqcorpus.models import SentenceAnnotation, Token
-from sqcorpus.preannotate import (
+from sqcorpus.annotate.preannotate import (
     MODEL_VERSION,
     GazetteerEntry,
     inflect,
@@ -16,7 +14,9 @@ from sqcorpus.preannotate import (
     preannotate,
     surface_forms,
 )
-from sqcorpus.segmentation import tokenize
+from sqcorpus.errors import SqcorpusError
+from sqcorpus.models import SentenceAnnotation, Token
+from sqcorpus.text.segmentation import tokenize
 
 
 def run(text: str) -> SentenceAnnotation:

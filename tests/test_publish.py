@@ -21,15 +21,15 @@ import yaml
 
 from publishing import ROOT, Published, make_published
 from sqcorpus import schema
-from sqcorpus.card import split_front_matter, update_card
-from sqcorpus.cite import citation, render, render_cff, write_cff
 from sqcorpus.cli import main
-from sqcorpus.croissant import CROISSANT, update_croissant
-from sqcorpus.croissant import render as render_croissant
-from sqcorpus.datasheet import update_datasheet
-from sqcorpus.diff import diff_releases, format_diff
 from sqcorpus.errors import SqcorpusError
-from sqcorpus.release import list_versions, read_manifest
+from sqcorpus.publish.card import split_front_matter, update_card
+from sqcorpus.publish.datasheet import update_datasheet
+from sqcorpus.release.build import list_versions, read_manifest
+from sqcorpus.release.citation import citation, render, render_cff, write_cff
+from sqcorpus.release.croissant import CROISSANT, update_croissant
+from sqcorpus.release.croissant import render as render_croissant
+from sqcorpus.release.diff import diff_releases, format_diff
 
 REPO_RELEASES = ROOT / "corpus" / "releases"
 # The CFF 1.2.0 JSON schema, copied from the cffconvert 2.0.0 wheel

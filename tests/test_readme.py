@@ -24,7 +24,7 @@ def test_readme_example_runs(block: str, monkeypatch: pytest.MonkeyPatch) -> Non
 def test_label_examples_are_in_the_release() -> None:
     """Every bold entity example in the README's label table is annotated so in the release."""
     from sqcorpus import schema
-    from sqcorpus.loading import load_records
+    from sqcorpus.release.loading import load_records
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     table = readme.split("<!-- labels:begin -->")[1].split("<!-- labels:end -->")[0]
@@ -56,7 +56,7 @@ def test_label_examples_are_in_the_release() -> None:
 
 
 def manifest_count(kind: str, label: str) -> int:
-    from sqcorpus.loading import resolve_version
-    from sqcorpus.release import read_manifest
+    from sqcorpus.release.build import read_manifest
+    from sqcorpus.release.loading import resolve_version
 
     return read_manifest(resolve_version(None))["counts"][kind][label]

@@ -11,9 +11,9 @@ import pytest
 from conftest import MiniProject, ls_task, span
 from sqcorpus import schema
 from sqcorpus.errors import SqcorpusError
-from sqcorpus.loading import load, load_records
 from sqcorpus.models import SentenceAnnotation
-from sqcorpus.release import list_versions, sha256_file
+from sqcorpus.release.build import list_versions, sha256_file
+from sqcorpus.release.loading import load, load_records
 
 
 def gold_annotations(project: MiniProject) -> list[dict]:

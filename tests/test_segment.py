@@ -1,4 +1,4 @@
-"""Albanian sentence segmentation and tokenization (sqcorpus.segmentation)."""
+"""Albanian sentence segmentation and tokenization (sqcorpus.text.segmentation)."""
 
 # The test texts are about typographic quotes, apostrophes and dashes:
 # ruff: noqa: RUF001
@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from sqcorpus.models import Sentence
 from sqcorpus.paths import raw_dir
-from sqcorpus.segmentation import ABBREVIATIONS, FINAL_ABBREVIATIONS, segment, tokenize
+from sqcorpus.text.segmentation import ABBREVIATIONS, FINAL_ABBREVIATIONS, segment, tokenize
 
 SEED = raw_dir() / "putin-north-korea-2024-06.txt"
 

@@ -19,12 +19,13 @@ import pyarrow.parquet as pq
 import pytest
 
 from conftest import span
-from sqcorpus import schema, studio
+from sqcorpus import schema
+from sqcorpus.annotate import studio
+from sqcorpus.annotate.convert import to_ls_results
 from sqcorpus.cli import main
-from sqcorpus.convert import to_ls_results
-from sqcorpus.corpus import CorpusSentence, corpus_sentences
 from sqcorpus.errors import SqcorpusError
 from sqcorpus.models import SentenceAnnotation, Span
+from sqcorpus.text.corpus import CorpusSentence, corpus_sentences
 
 ARTICLE = "putin-north-korea-2024-06"
 PROJECT = "sqcorpus-integration"
@@ -193,7 +194,7 @@ def pulled(
 def test_push_imports_every_sentence_once_with_a_prediction(
     server: studio.LocalServer, pushed: tuple[studio.PushSummary, studio.PushSummary]
 ) -> None:
-    from sqcorpus.preannotate import MODEL_VERSION
+    from sqcorpus.annotate.preannotate import MODEL_VERSION
 
     first, second = pushed
     sentences = article_sentences()
@@ -238,7 +239,7 @@ def test_push_refuses_a_task_whose_text_differs_from_the_corpus(
 
 @pytest.mark.studio
 def test_drifted_labeling_config_is_a_clear_error(server: studio.LocalServer) -> None:
-    from sqcorpus.labelconfig import label_config
+    from sqcorpus.annotate.labelconfig import label_config
 
     title = "sqcorpus-drifted"
     drifted = "\n".join(line for line in label_config().splitlines() if 'value="DATE"' not in line)
@@ -306,7 +307,7 @@ def test_pull_is_deterministic(
 def test_release_from_the_pull_keeps_every_span_exactly(
     pulled: tuple[studio.PullSummary, Path], annotated: dict[str, Any], tmp_path: Path
 ) -> None:
-    from sqcorpus.release import build_release
+    from sqcorpus.release.build import build_release
 
     _, exports = pulled
     releases = tmp_path / "releases"

@@ -20,7 +20,7 @@ import pytest
 
 from publishing import ROOT, make_published
 from sqcorpus import schema
-from sqcorpus.release import list_versions
+from sqcorpus.release.build import list_versions
 
 PROJECT_FILES = ("pyproject.toml", "README.md", "LICENSE", "LICENSE-annotations")
 
@@ -145,7 +145,7 @@ def test_a_corrupted_file_in_the_installed_wheel_is_refused(
         "import sys\n"
         f"sys.path.insert(0, {str(copy)!r})\n"
         "from sqcorpus.errors import SqcorpusError\n"
-        "from sqcorpus.loading import load\n"
+        "from sqcorpus.release.loading import load\n"
         "try:\n"
         "    load('ner')\n"
         "except SqcorpusError as err:\n"

@@ -1,8 +1,8 @@
 """sqcorpus: an annotated Albanian news corpus and the toolkit that builds it.
 
-The public API is four functions; everything else is a pipeline stage module:
-``corpus`` (raw text) → ``segmentation`` → ``preannotate``/``studio`` (annotate) →
-``convert`` → ``validate`` → ``release`` → ``loading``; then ``evaluation``.
+The public API is four functions; everything else lives in one subpackage a pipeline stage:
+``text`` (raw documents, segmentation) → ``annotate`` (Label Studio, conversion to records) →
+``release`` (validate, split, write, load) → ``publish`` (card, datasheet) → ``evaluation``.
 """
 
 from __future__ import annotations
@@ -13,28 +13,28 @@ if TYPE_CHECKING:
     from datasets import DatasetDict
 
     from .models import Sentence
-    from .release import BuildSummary
+    from .release.build import BuildSummary
 
 __all__ = ["build", "evaluate", "load", "segment"]
 
 
 def segment(text: str) -> list[Sentence]:
     """Split Albanian text into sentences and tokens with code-point offsets into ``text``."""
-    from .segmentation import segment as _segment
+    from .text.segmentation import segment as _segment
 
     return _segment(text)
 
 
 def build(version: str, **options: Any) -> BuildSummary:
     """Build, validate and write release ``version`` (see ``sqcorpus.release.build_release``)."""
-    from .release import build_release
+    from .release.build import build_release
 
     return build_release(version, **options)
 
 
 def load(config: str = "sentences", version: str | None = None) -> DatasetDict:
     """Load a released config as a ``datasets.DatasetDict``; ``version=None`` is the latest."""
-    from .loading import load as _load
+    from .release.loading import load as _load
 
     return _load(config, version=version)
 
@@ -48,6 +48,6 @@ def evaluate(
     releases_dir: Any = None,
 ) -> dict[str, Any]:
     """Score predictions against a released split with the field's standard metrics."""
-    from .evaluation import evaluate as _evaluate
+    from .evaluation.score import evaluate as _evaluate
 
     return _evaluate(config, predictions, split=split, version=version, releases_dir=releases_dir)

@@ -25,7 +25,7 @@ def _add_segment(sub: argparse._SubParsersAction) -> None:
 
 
 def _run_segment(args: argparse.Namespace) -> int:
-    from .segmentation import segment
+    from .text.segmentation import segment
 
     if args.file is None:
         text = sys.stdin.read()
@@ -55,7 +55,7 @@ def _add_build(sub: argparse._SubParsersAction) -> None:
 
 
 def _run_build(args: argparse.Namespace) -> int:
-    from .release import build_release, format_summary
+    from .release.build import build_release, format_summary
 
     summary = build_release(args.version, annotations=args.annotations, out=args.out)
     print(format_summary(summary))
@@ -89,7 +89,7 @@ def _add_studio(sub: argparse._SubParsersAction) -> None:
 
 
 def _run_studio(args: argparse.Namespace) -> int:
-    from . import studio
+    from .annotate import studio
 
     action = args.studio_command
     if action == "install":
@@ -119,7 +119,7 @@ def _add_label_config(sub: argparse._SubParsersAction) -> None:
 
 
 def _run_label_config(args: argparse.Namespace) -> int:
-    from .labelconfig import check_label_config_file, write_label_config
+    from .annotate.labelconfig import check_label_config_file, write_label_config
 
     if args.check:
         print(f"{check_label_config_file()}: up to date")
@@ -140,7 +140,7 @@ def _add_evaluate(sub: argparse._SubParsersAction) -> None:
 
 
 def _run_evaluate(args: argparse.Namespace) -> int:
-    from .evaluation import evaluate, format_report, write_report
+    from .evaluation.score import evaluate, format_report, write_report
 
     report = evaluate(args.config, args.predictions, split=args.split, version=args.version)
     print(format_report(report))
@@ -169,7 +169,7 @@ def _add_baseline(sub: argparse._SubParsersAction) -> None:
 
 
 def _run_baseline(args: argparse.Namespace) -> int:
-    from . import baselines
+    from .evaluation import baselines
 
     if args.table or args.write_readme or args.check:
         table = baselines.baseline_table(args.version, args.split)
@@ -203,8 +203,8 @@ def _add_agreement(sub: argparse._SubParsersAction) -> None:
 
 
 def _run_agreement(args: argparse.Namespace) -> int:
-    from .agreement import agreement, format_agreement
-    from .evaluation import write_report
+    from .annotate.agreement import agreement, format_agreement
+    from .evaluation.score import write_report
 
     report = agreement(args.exports)
     print(format_agreement(report))
@@ -225,7 +225,7 @@ def _add_export(sub: argparse._SubParsersAction) -> None:
 
 
 def _run_export(args: argparse.Namespace) -> int:
-    from .export import export
+    from .release.export import export
 
     for path in export(
         args.format, args.out, config=args.config, version=args.version, split=args.split
@@ -234,8 +234,8 @@ def _run_export(args: argparse.Namespace) -> int:
     return 0
 
 
-# --- publication: card, datasheet, cite, croissant, diff (logic in card.py, datasheet.py,
-# cite.py, croissant.py, diff.py) ---------------------------------------------------------
+# --- publication: card, datasheet, cite, croissant, diff (logic in publish/card.py,
+# publish/datasheet.py, release/citation.py, release/croissant.py, release/diff.py) ---------
 def _report_generated(name: str, changed: bool, difference: str | None, check: bool) -> int:
     """``--check``: exit 1 naming the first differing line; otherwise say what was written."""
     if check:
@@ -254,7 +254,7 @@ def _add_card(sub: argparse._SubParsersAction) -> None:
 
 
 def _run_card(args: argparse.Namespace) -> int:
-    from .card import update_card
+    from .publish.card import update_card
 
     result = update_card(check=args.check)
     return _report_generated("card", result.changed, result.difference, args.check)
@@ -268,7 +268,7 @@ def _add_datasheet(sub: argparse._SubParsersAction) -> None:
 
 
 def _run_datasheet(args: argparse.Namespace) -> int:
-    from .datasheet import update_datasheet
+    from .publish.datasheet import update_datasheet
 
     result = update_datasheet(check=args.check, version=args.version)
     return _report_generated("datasheet", result.changed, result.difference, args.check)
@@ -284,7 +284,7 @@ def _add_cite(sub: argparse._SubParsersAction) -> None:
 
 
 def _run_cite(args: argparse.Namespace) -> int:
-    from .cite import citation, render, write_cff
+    from .release.citation import citation, render, write_cff
 
     if args.write_cff:
         if args.version:
@@ -303,7 +303,7 @@ def _add_croissant(sub: argparse._SubParsersAction) -> None:
 
 
 def _run_croissant(args: argparse.Namespace) -> int:
-    from .croissant import update_croissant
+    from .release.croissant import update_croissant
 
     result = update_croissant(args.version, check=args.check)
     return _report_generated("croissant", result.changed, result.difference, args.check)
@@ -319,7 +319,7 @@ def _add_diff(sub: argparse._SubParsersAction) -> None:
 
 
 def _run_diff(args: argparse.Namespace) -> int:
-    from .diff import diff_releases, format_diff
+    from .release.diff import diff_releases, format_diff
 
     result = diff_releases(args.old, args.new)
     if args.json:

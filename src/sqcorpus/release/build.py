@@ -25,12 +25,12 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from . import paths, schema
-from .convert import TaskAnnotations, export_files, read_annotations, to_record
-from .corpus import corpus_sentences, read_corpus
+from .. import paths, schema
+from ..annotate.convert import TaskAnnotations, export_files, read_annotations, to_record
+from ..errors import SqcorpusError
+from ..files import write_atomic
+from ..text.corpus import corpus_sentences, read_corpus
 from .croissant import write_croissant
-from .errors import SqcorpusError
-from .files import write_atomic
 from .splits import assign_splits, read_split_file
 from .validate import validate_records
 

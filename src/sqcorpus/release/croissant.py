@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING, Any, Final
 
 from datasets import ClassLabel, List, Value
 
-from . import schema
-from .errors import SqcorpusError
-from .files import write_atomic
-from .publish import (
+from .. import schema
+from ..errors import SqcorpusError
+from ..files import write_atomic
+from ..publish.generated import (
     ANNOTATIONS_LICENSE_URL,
     AUTHOR,
     HOMEPAGE,
@@ -157,7 +157,7 @@ def croissant_metadata(
     """The Croissant JSON-LD of the release described by ``manifest``."""
     import mlcroissant as mlc
 
-    from .cite import Citation, render_bibtex
+    from .citation import Citation, render_bibtex
 
     version = manifest["version"]
     released = release_date(version, changelog)

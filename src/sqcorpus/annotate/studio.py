@@ -32,14 +32,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, TextIO
 
-from . import paths, schema
-from .errors import SqcorpusError
-from .files import write_atomic
+from .. import paths, schema
+from ..errors import SqcorpusError
+from ..files import write_atomic
 
 if TYPE_CHECKING:
     from label_studio_sdk import LabelStudio
 
-    from .corpus import CorpusSentence
+    from ..text.corpus import CorpusSentence
 
 LABEL_STUDIO_VERSION: Final = "1.23.2"
 DEFAULT_PROJECT: Final = "sqcorpus"
@@ -672,7 +672,7 @@ def push(
     """Create the project if needed and import every sentence not yet in it (idempotent)."""
     from tqdm import tqdm
 
-    from .corpus import corpus_sentences, read_corpus
+    from ..text.corpus import corpus_sentences, read_corpus
     from .labelconfig import label_config
 
     sentences = corpus_sentences(read_corpus(raw_dir))

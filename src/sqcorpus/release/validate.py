@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from . import schema
-from .errors import SqcorpusError
+from .. import schema
+from ..errors import SqcorpusError
 
 _SENTENCE_LABELS = {
     "stance": schema.STANCE_LABELS,

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import paths
-from .errors import SqcorpusError
-from .models import Token
+from .. import paths
+from ..errors import SqcorpusError
+from ..models import Token
 
 DOC_ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 REQUIRED_METADATA = ("doc_id", "language", "title", "sha256", "publisher", "url", "rights")

@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import schema
-from .corpus import CorpusSentence
-from .errors import SqcorpusError
+from .. import schema
+from ..errors import SqcorpusError
+from ..text.corpus import CorpusSentence
 
 TARGET_SHARES: dict[str, float] = {"train": 0.6, "validation": 0.2, "test": 0.2}
 """Shares for new sentences; a small corpus needs a test split large enough to report on."""

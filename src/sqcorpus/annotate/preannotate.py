@@ -29,9 +29,9 @@ from functools import cache
 from importlib import resources
 from typing import Final
 
-from . import schema
-from .errors import SqcorpusError
-from .models import SentenceAnnotation, Span, Token
+from .. import schema
+from ..errors import SqcorpusError
+from ..models import SentenceAnnotation, Span, Token
 
 MODEL_VERSION: Final = "sqcorpus-rules-1.0"
 
@@ -212,7 +212,7 @@ def _resource_rows(name: str, columns: tuple[int, int]) -> list[tuple[int, list[
         if not low <= len(fields) <= high:
             raise SqcorpusError(
                 f"expected {low} to {high} tab-separated columns, got {len(fields)}",
-                file=f"sqcorpus/resources/{name}",
+                file=f"sqcorpus/annotate/resources/{name}",
                 item=f"line {number}",
             )
         rows.append((number, fields + [""] * (high - len(fields))))
@@ -224,7 +224,7 @@ def load_gazetteer() -> tuple[GazetteerEntry, ...]:
     """The gazetteer rows of ``resources/gazetteer.tsv``, checked."""
     entries = []
     for number, (label, names, declension, extra) in _resource_rows(GAZETTEER_FILE, (3, 4)):
-        where = {"file": f"sqcorpus/resources/{GAZETTEER_FILE}", "item": f"line {number}"}
+        where = {"file": f"sqcorpus/annotate/resources/{GAZETTEER_FILE}", "item": f"line {number}"}
         if label not in schema.ENTITY_LABELS:
             raise SqcorpusError(f"unknown entity label {label!r}", field="label", **where)
         if declension not in DECLENSION_CLASSES:
@@ -254,7 +254,7 @@ def load_hedge_cues() -> tuple[HedgeCue, ...]:
         except re.error as err:
             raise SqcorpusError(
                 f"bad regular expression: {err}",
-                file=f"sqcorpus/resources/{HEDGE_CUES_FILE}",
+                file=f"sqcorpus/annotate/resources/{HEDGE_CUES_FILE}",
                 item=f"line {number}",
             ) from None
         cues.append(HedgeCue(cue=cue, context=context, gloss=gloss))

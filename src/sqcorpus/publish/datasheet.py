@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import paths, schema
-from .errors import SqcorpusError
-from .files import write_atomic
-from .publish import Release, document_metadata, first_difference, get_release
+from .. import paths, schema
+from ..errors import SqcorpusError
+from ..files import write_atomic
+from .generated import Release, document_metadata, first_difference, get_release
 
 BEGIN = "<!-- stats:begin -->"
 END = "<!-- stats:end -->"
@@ -86,7 +86,7 @@ def _cell(value: object) -> str:
 
 def stats_block(release: Release, *, raw_dir: Path | None = None) -> str:
     """The generated statistics of ``release`` as Markdown (without the marker lines)."""
-    from .loading import load_records
+    from ..release.loading import load_records
 
     records = load_records(release.version, releases_dir=release.path.parent)
     per_split = {split: _split_counts(records[split]) for split in schema.SPLITS}

@@ -13,10 +13,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Final
 
-from . import paths
-from .errors import SqcorpusError
-from .files import write_atomic
-from .publish import (
+from .. import paths
+from ..errors import SqcorpusError
+from ..files import write_atomic
+from ..publish.generated import (
     ANNOTATIONS_LICENSE,
     AUTHOR,
     HOMEPAGE,

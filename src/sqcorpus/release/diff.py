@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
-from . import schema
+from .. import schema
 
 LAYERS: Final[dict[str, tuple[str, ...]]] = {
     "entities": ("entities", "ner_tags"),

@@ -20,10 +20,10 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from . import paths, schema
-from .errors import SqcorpusError
-from .evaluation import BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED, Figure, is_scored, score
-from .models import Token
+from .. import paths, schema
+from ..errors import SqcorpusError
+from ..models import Token
+from .score import BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED, Figure, is_scored, score
 
 BASELINES: dict[str, tuple[str, ...]] = {
     "majority": ("stance", "hedging"),
@@ -84,7 +84,7 @@ def record_tokens(record: Record) -> tuple[Token, ...]:
 
 def rules(train: Sequence[Record], records: Sequence[Record]) -> list[dict[str, Any]]:
     """Predictions of the rule-based pre-annotator (it needs no training data)."""
-    from .preannotate import preannotate
+    from ..annotate.preannotate import preannotate
 
     predictions = []
     for record in records:
@@ -194,7 +194,7 @@ def predict(
     releases_dir: Path | None = None,
 ) -> list[dict[str, Any]]:
     """Predictions of baseline ``name`` for every sentence of ``split`` (trained on train)."""
-    from .loading import load_records
+    from ..release.loading import load_records
 
     if name not in _RUNNERS:
         raise SqcorpusError(
@@ -250,7 +250,7 @@ def baseline_table(
     version: str | None = None, split: str = "test", *, releases_dir: Path | None = None
 ) -> str:
     """A Markdown table of every baseline on ``split`` with 95% bootstrap intervals."""
-    from .loading import load_records, resolve_version
+    from ..release.loading import load_records, resolve_version
 
     resolved = resolve_version(version, releases_dir)
     records = load_records(resolved, releases_dir=releases_dir)
@@ -317,7 +317,7 @@ def _read_readme(path: Path) -> tuple[str, str, str]:
 
 def write_readme(table: str, path: Path | None = None) -> bool:
     """Replace the README's baseline block; True if the file changed."""
-    from .files import write_atomic
+    from ..files import write_atomic
 
     path = path or readme_path()
     head, block, tail = _read_readme(path)

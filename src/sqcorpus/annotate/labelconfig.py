@@ -13,9 +13,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Final
 
-from . import paths, schema
-from .errors import SqcorpusError
-from .files import write_atomic
+from .. import paths, schema
+from ..errors import SqcorpusError
+from ..files import write_atomic
 
 CONFIG_PATH_PARTS: Final = ("annotation", "label_config.xml")
 

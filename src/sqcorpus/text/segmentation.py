@@ -62,7 +62,7 @@ from typing import Final
 
 from nltk.tokenize.punkt import PunktLanguageVars, PunktParameters, PunktSentenceTokenizer
 
-from .models import Sentence, Token
+from ..models import Sentence, Token
 
 __all__ = [
     "ABBREVIATIONS",

@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import schema
-from .corpus import CorpusSentence
-from .errors import SqcorpusError
-from .models import SentenceAnnotation, Span, Token
+from .. import schema
+from ..errors import SqcorpusError
+from ..models import SentenceAnnotation, Span, Token
+from ..text.corpus import CorpusSentence
 
 # --- SentenceAnnotation -> Label Studio results ------------------------------------------
 

@@ -9,9 +9,9 @@ import pyarrow.parquet as pq
 from datasets import Dataset, DatasetDict, DatasetInfo
 from datasets.table import InMemoryTable
 
-from . import paths, schema
-from .errors import SqcorpusError
-from .release import list_versions, read_manifest, sha256_file
+from .. import paths, schema
+from ..errors import SqcorpusError
+from .build import list_versions, read_manifest, sha256_file
 
 
 def resolve_version(version: str | None, releases_dir: Path | None = None) -> str:

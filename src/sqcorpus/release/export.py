@@ -11,9 +11,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from . import schema
-from .errors import SqcorpusError
-from .files import write_atomic
+from .. import schema
+from ..errors import SqcorpusError
+from ..files import write_atomic
 
 FORMATS: dict[str, str] = {"conll": ".conll", "jsonl": ".jsonl", "spacy": ".spacy"}
 DOCSTART = "-DOCSTART- -X- O O"

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import paths, schema
-from .errors import SqcorpusError
-from .files import write_atomic
-from .publish import (
+from .. import paths, schema
+from ..errors import SqcorpusError
+from ..files import write_atomic
+from .generated import (
     PRETTY_NAME,
     RIGHTS_SUMMARY,
     Release,

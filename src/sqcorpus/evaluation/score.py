@@ -32,8 +32,8 @@ from typing import Any
 
 import numpy as np
 
-from . import schema
-from .errors import SqcorpusError
+from .. import schema
+from ..errors import SqcorpusError
 
 EVAL_CONFIGS: tuple[str, ...] = ("ner", "stance", "hedging")
 BOOTSTRAP_RESAMPLES = 1000
@@ -603,7 +603,7 @@ def evaluate(
     releases_dir: Path | None = None,
 ) -> dict[str, Any]:
     """Score predictions against a released split (``version=None``: the latest release)."""
-    from .loading import load_records, resolve_version
+    from ..release.loading import load_records, resolve_version
 
     if split not in schema.SPLITS:
         raise SqcorpusError(
@@ -696,6 +696,6 @@ def format_report(report: Mapping[str, Any]) -> str:
 
 def write_report(report: Mapping[str, Any], out: Path) -> None:
     """Write a report as JSON (temporary file renamed into place)."""
-    from .files import write_atomic
+    from ..files import write_atomic
 
     write_atomic(out, json.dumps(report, ensure_ascii=False, indent=2) + "\n")

@@ -22,10 +22,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import paths, schema
+from .. import paths, schema
+from ..errors import SqcorpusError
+from ..models import SentenceAnnotation, Span
 from .convert import Where, annotator_name, export_files, from_ls_results, read_export_tasks
-from .errors import SqcorpusError
-from .models import SentenceAnnotation, Span
 
 LABEL_LAYERS: tuple[str, ...] = ("stance", "stance_holder", "uncertain")
 _VALUES: dict[str, tuple[str, ...]] = {
@@ -82,7 +82,7 @@ def coder_name(completed_by: Any) -> str:
 
 
 def _tokens(text: str) -> Any:
-    from .segmentation import tokenize
+    from ..text.segmentation import tokenize
 
     return tokenize(text)
 

@@ -17,8 +17,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Final
 
-from . import paths
-from .errors import SqcorpusError
+from .. import paths
+from ..errors import SqcorpusError
 
 NAME: Final = "sqcorpus"
 TITLE: Final = "sqcorpus: an annotated Albanian news corpus"
@@ -62,8 +62,8 @@ class Release:
 
 def get_release(version: str | None = None, releases_dir: Path | None = None) -> Release:
     """Release ``version`` (default: the latest) with its manifest; raise if there is none."""
-    from .loading import resolve_version
-    from .release import read_manifest
+    from ..release.build import read_manifest
+    from ..release.loading import resolve_version
 
     root = releases_dir or paths.releases_dir()
     resolved = resolve_version(version, root)

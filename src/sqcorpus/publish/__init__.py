@@ -1,0 +1,1 @@
+"""Publication files generated from a release: dataset card, datasheet block."""
