@@ -27,6 +27,11 @@ def exports_dir() -> Path:
     return project_root() / "annotation" / "exports"
 
 
+def stance_targets_file() -> Path:
+    """Each document's stance target, fixed before its stance is annotated."""
+    return project_root() / "annotation" / "stance_targets.json"
+
+
 def build_dir() -> Path:
     """Where ``sqcorpus build`` writes releases: the checkout's ``corpus/releases``."""
     return project_root() / "corpus" / "releases"

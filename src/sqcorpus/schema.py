@@ -10,7 +10,7 @@ from typing import Final
 
 from datasets import ClassLabel, Features, List, Value
 
-SCHEMA_VERSION: Final = "1.0.0"
+SCHEMA_VERSION: Final = "2.0.0"
 """Version of the record schema (bump MAJOR when a field or label set changes)."""
 GUIDELINES_VERSION: Final = "1.1"
 """Version of annotation/guidelines.md; recorded in every task pushed to Label Studio."""
@@ -61,11 +61,13 @@ CONLL2003_NER_TAGS: Final[tuple[str, ...]] = (
     *(f"{prefix}-{label}" for label in CONLL2003_TYPES for prefix in ("B", "I")),
 )
 
-# --- stance toward the Russia-North Korea rapprochement (SemEval-2016 Task 6 style) ----
+# --- stance toward a per-document target (SemEval-2016 Task 6 style) ------------------
 STANCE_LABELS: Final[tuple[str, ...]] = ("favor", "against", "neutral")
 STANCE_TARGET: Final = (
     "the Russia-North Korea rapprochement (the visit, the treaty, the cooperation)"
 )
+"""The seed article's stance target (schema 1.x had one target for the whole corpus); since
+schema 2.0.0 each record carries its document's target in ``stance_target``."""
 HOLDER_LABELS: Final[tuple[str, ...]] = ("author", "source")
 
 # --- hedging (CoNLL-2010 Shared Task / BioScope conventions) ---------------------------
@@ -94,6 +96,7 @@ FEATURES: Final = Features(
         "doc_id": Value("string"),
         "sentence_index": Value("int32"),
         "text": Value("string"),
+        "text_en": Value("string"),
         "start": Value("int32"),
         "end": Value("int32"),
         "tokens": List(Value("string")),
@@ -101,24 +104,48 @@ FEATURES: Final = Features(
         "token_ends": List(Value("int32")),
         "entities": List({**_SPAN, "label": ClassLabel(names=list(ENTITY_LABELS))}),
         "ner_tags": List(ClassLabel(names=list(NER_TAGS))),
+        "stance_target": Value("string"),
         "stance": ClassLabel(names=list(STANCE_LABELS)),
         "stance_holder": ClassLabel(names=list(HOLDER_LABELS)),
         "hedge_cues": List(_SPAN),
         "hedge_scopes": List(_SPAN),
         "hedge_tags": List(ClassLabel(names=list(HEDGE_TAGS))),
         "uncertain": ClassLabel(names=list(UNCERTAINTY_LABELS)),
+        "source": Value("string"),
+        "outlet": Value("string"),
+        "text_license": Value("string"),
     }
 )
 """Features of the full record (the ``sentences`` config).
 
 Offsets: ``start``/``end`` index the document text; ``token_starts``/``token_ends`` and
 every span's ``start``/``end`` index the sentence ``text`` (Python code points).
+
+Provenance (schema 2.0.0): ``text_en`` is the English original of a translated record (null
+where there is none); ``source`` the collection it comes from (``ntrex-128``, ``seed``);
+``outlet`` the English original's outlet (null where unknown); ``text_license`` the SPDX id of
+the text's licence, or ``unknown``; ``stance_target`` the proposition the document's stance is
+toward (null until the document's stance is annotated).
 """
+PROVENANCE: Final[tuple[str, ...]] = ("text_en", "source", "outlet", "text_license")
+"""Fields every config carries, so any view can be filtered or cited by source."""
+OPEN_LICENSES: Final[frozenset[str]] = frozenset({"CC-BY-SA-4.0", "CC-BY-4.0"})
+"""Text licences under which the text may be redistributed (``load(licence="open")``)."""
 
 CONFIGS: Final[dict[str, tuple[str, ...]]] = {
     "sentences": tuple(FEATURES),
-    "ner": ("id", "doc_id", "text", "tokens", "token_starts", "token_ends", "entities", "ner_tags"),
-    "stance": ("id", "doc_id", "text", "stance", "stance_holder"),
+    "ner": (
+        "id",
+        "doc_id",
+        "text",
+        "tokens",
+        "token_starts",
+        "token_ends",
+        "entities",
+        "ner_tags",
+        *PROVENANCE,
+    ),
+    "stance": ("id", "doc_id", "text", "stance_target", "stance", "stance_holder", *PROVENANCE),
     "hedging": (
         "id",
         "doc_id",
@@ -130,6 +157,7 @@ CONFIGS: Final[dict[str, tuple[str, ...]]] = {
         "hedge_scopes",
         "hedge_tags",
         "uncertain",
+        *PROVENANCE,
     ),
 }
 """Each config is a view (a column selection) of the one record."""

@@ -322,8 +322,15 @@ def bio_tags(
     return tags
 
 
-def to_record(sentence: CorpusSentence, annotation: SentenceAnnotation | None) -> dict[str, Any]:
-    """One release row (labels as class indices, as stored in Parquet)."""
+def to_record(
+    sentence: CorpusSentence,
+    annotation: SentenceAnnotation | None,
+    stance_target: str | None = None,
+) -> dict[str, Any]:
+    """One release row (labels as class indices, as stored in Parquet).
+
+    ``stance_target`` is the document's target; it is kept only for an annotated sentence.
+    """
     layer = annotation or SentenceAnnotation()
     ner = bio_tags(
         sentence.tokens, layer.entities, {label: label for label in schema.ENTITY_LABELS}
@@ -348,6 +355,7 @@ def to_record(sentence: CorpusSentence, annotation: SentenceAnnotation | None) -
         "doc_id": sentence.doc_id,
         "sentence_index": sentence.index,
         "text": sentence.text,
+        "text_en": sentence.original,
         "start": sentence.start,
         "end": sentence.end,
         "tokens": [t.text for t in sentence.tokens],
@@ -355,10 +363,14 @@ def to_record(sentence: CorpusSentence, annotation: SentenceAnnotation | None) -
         "token_ends": [t.end for t in sentence.tokens],
         "entities": spans(layer.entities, labelled=True),
         "ner_tags": [schema.NER_TAGS.index(tag) for tag in ner],
+        "stance_target": stance_target if annotation is not None else None,
         "stance": index(schema.STANCE_LABELS, layer.stance),
         "stance_holder": index(schema.HOLDER_LABELS, layer.stance_holder),
         "hedge_cues": spans(layer.hedge_cues, labelled=False),
         "hedge_scopes": spans(layer.hedge_scopes, labelled=False),
         "hedge_tags": [schema.HEDGE_TAGS.index(tag) for tag in hedge],
         "uncertain": index(schema.UNCERTAINTY_LABELS, uncertain),
+        "source": sentence.source,
+        "outlet": sentence.outlet,
+        "text_license": sentence.text_license,
     }

@@ -27,14 +27,15 @@ import pyarrow.parquet as pq
 
 from .. import paths, schema
 from ..annotate.convert import TaskAnnotations, export_files, read_annotations, to_record
+from ..annotate.targets import read_stance_targets
 from ..errors import SqcorpusError
-from ..files import write_atomic
 from ..text.corpus import corpus_sentences, read_corpus
 from .croissant import write_croissant
-from .splits import assign_splits, read_split_file
+from .splits import read_split_file
 from .validate import validate_records
 
-VERSION_PATTERN = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
+VERSION_PATTERN = re.compile(r"(0|[1-9]\d{0,5})\.(0|[1-9]\d{0,5})\.(0|[1-9]\d{0,5})(?:-rc\.([1-9]\d{0,3}))?")
+"""``X.Y.Z`` or the pre-release ``X.Y.Z-rc.N`` (semantic versioning), always matched whole."""
 MANIFEST = "manifest.json"
 # Fixed writer settings: with pyarrow pinned, the same rows give the same bytes.
 PARQUET_OPTIONS: dict[str, Any] = {
@@ -54,12 +55,21 @@ class BuildSummary:
     manifest: dict[str, Any]
 
 
-def version_key(version: str) -> tuple[int, int, int]:
-    match = VERSION_PATTERN.match(version)
+def version_key(version: str) -> tuple[int, int, int, int, int]:
+    """Semantic-version order: ``2.0.0-rc.1`` < ``2.0.0-rc.2`` < ``2.0.0``."""
+    match = VERSION_PATTERN.fullmatch(version) if isinstance(version, str) else None
     if not match:
-        raise SqcorpusError(f"not a semantic version X.Y.Z: {version!r}", field="version")
-    major, minor, patch = (int(part) for part in match.groups())
-    return major, minor, patch
+        shown = repr(version)[:40]
+        raise SqcorpusError(f"not a version X.Y.Z or X.Y.Z-rc.N: {shown}", field="version")
+    major, minor, patch = (int(part) for part in match.groups()[:3])
+    candidate = match.group(4)
+    return (major, minor, patch, 0, int(candidate)) if candidate else (major, minor, patch, 1, 0)
+
+
+def is_prerelease(version: str) -> bool:
+    """A pre-release (``0.x`` or ``X.Y.Z-rc.N``) may leave sentences unannotated."""
+    key = version_key(version)
+    return key[0] == 0 or key[3] == 0
 
 
 def list_versions(releases_dir: Path | None = None) -> list[str]:
@@ -68,7 +78,9 @@ def list_versions(releases_dir: Path | None = None) -> list[str]:
     if not root.is_dir():
         return []
     found = [
-        p.name for p in root.iterdir() if VERSION_PATTERN.match(p.name) and (p / MANIFEST).is_file()
+        p.name
+        for p in root.iterdir()
+        if VERSION_PATTERN.fullmatch(p.name) and (p / MANIFEST).is_file()
     ]
     return sorted(found, key=version_key)
 
@@ -114,9 +126,14 @@ def _counts(records: Sequence[Mapping[str, Any]], splits: Mapping[str, str]) -> 
         counter = Counter(r[field] for r in records if r[field] != schema.MISSING_LABEL)
         return {name: counter[i] for i, name in enumerate(names)}
 
+    def per(field: str) -> dict[str, int]:
+        return dict(sorted(Counter(str(r[field]) for r in records).items()))
+
     return {
         "documents": len({r["doc_id"] for r in records}),
         "sentences": len(records),
+        "sources": per("source"),
+        "text_licenses": per("text_license"),
         "tokens": sum(len(r["tokens"]) for r in records),
         "splits": {
             split: sum(1 for r in records if splits[r["id"]] == split) for split in schema.SPLITS
@@ -172,7 +189,10 @@ def build_release(
     """Build release ``version`` from the raw store and Label Studio exports.
 
     ``version=None`` rebuilds the latest release and checks it is unchanged (the main job's
-    reproducibility check). A 1.x or later release needs every sentence annotated.
+    reproducibility check). A release needs every sentence annotated; a pre-release
+    (``X.Y.Z-rc.N``, or any ``0.x``) leaves the layers of unannotated ones empty and their
+    labels -1. The split of each document is read from the frozen split file, which the build
+    never writes (``sqcorpus add`` assigns new documents).
     """
     releases = out or paths.build_dir()
     if version is None:
@@ -187,22 +207,34 @@ def build_release(
     export_dir = annotations if annotations is not None else paths.exports_dir()
     files = export_files(export_dir) if annotations is not None or export_dir.is_dir() else []
     tasks = read_annotations(files, by_id)
-    records = [to_record(s, tasks[s.id].gold if s.id in tasks else None) for s in sentences]
+    targets_file = paths.stance_targets_file()
+    targets = read_stance_targets(targets_file)
+    records = [
+        to_record(s, tasks[s.id].gold if s.id in tasks else None, targets.get(s.doc_id))
+        for s in sentences
+    ]
     validate_records(records, source="build")
     annotated = sum(1 for s in sentences if s.id in tasks and tasks[s.id].gold is not None)
-    if version_key(version)[0] >= 1 and annotated < len(sentences):
+    if not is_prerelease(version) and annotated < len(sentences):
         missing = next(s.id for s in sentences if s.id not in tasks or tasks[s.id].gold is None)
         raise SqcorpusError(
             f"release {version} needs every sentence annotated; {annotated}/{len(sentences)} are"
-            " (use a 0.x version for a pre-release)",
+            f" (build a pre-release such as {version}-rc.1)",
             item=missing,
             field="annotations",
         )
 
     split_file = splits_path or paths.splits_file()
-    split_plan = assign_splits(sentences, read_split_file(split_file))
-    assignment = split_plan.assignment
-    new_assignment = split_plan.to_json()
+    frozen = read_split_file(split_file)
+    unassigned = sorted({d.doc_id for d in documents} - set(frozen.documents))
+    if unassigned:
+        raise SqcorpusError(
+            f"{len(unassigned)} document(s) have no split: run `sqcorpus splits --assign`",
+            file=split_file,
+            item=unassigned[0],
+            field="documents",
+        )
+    assignment = {s.id: frozen.documents[s.doc_id] for s in sentences}
 
     inputs = {
         _relative(p): sha256_file(p)
@@ -210,7 +242,9 @@ def build_release(
         for p in sorted((raw_dir or paths.raw_dir()).glob(f"{doc.doc_id}.*"))
     }
     inputs.update({_relative(p): sha256_file(p) for p in files})
-    inputs[_relative(split_file)] = hashlib.sha256(new_assignment.encode()).hexdigest()
+    inputs[_relative(split_file)] = sha256_file(split_file)
+    if targets_file.is_file():
+        inputs[_relative(targets_file)] = sha256_file(targets_file)
     manifest: dict[str, Any] = {
         "name": "sqcorpus",
         "version": version,
@@ -248,8 +282,6 @@ def build_release(
         status = _install(staging, target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    if not split_file.exists() or split_file.read_text(encoding="utf-8") != new_assignment:
-        write_atomic(split_file, new_assignment)
     return BuildSummary(
         version=version, path=target, status=status, manifest=read_manifest(version, releases)
     )

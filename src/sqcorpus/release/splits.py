@@ -1,40 +1,54 @@
-"""Frozen train/validation/test assignment, kept in the repo (``corpus/splits.json``).
+"""Frozen train/validation/test assignment by document, kept in the repo (``corpus/splits.json``).
 
-Once a sentence id has a split it never moves. News articles repeat themselves, and a
-repeated statement in train and test would leak, so near-duplicates share a split:
-sentences whose word stems overlap heavily are grouped automatically, and paraphrases that
-no surface measure can find are grouped by hand in the file's ``groups`` (a maintainer's
-judgement, each group with its reason). New sentences join the split of an assigned
-member of their group; new groups are dealt to the split furthest below its target share,
-in a hash order that does not depend on the order of documents.
+Every sentence of a document is in its document's split, and once a document has a split it
+never moves. News repeats itself across outlets (two agencies' reports of one referendum), so
+documents that share a near-duplicate sentence form a group and share a split: otherwise the
+same statement could sit in train and in test.
+
+New groups are dealt in a hash order that does not depend on the order of documents, each to
+the split furthest below its target share of *segments*, first within the group's outlet, then
+overall. That keeps every outlet's documents spread over the splits in the target proportions,
+as far as whole documents allow.
+
+Near-duplicates are found exactly, without comparing every pair of sentences: two sets with a
+Jaccard overlap of at least *t* must share one of the rarest ``|s| - ceil(t·|s|) + 1`` elements
+of each (the prefix filter of Bayardo, Ma and Srikant's All-Pairs), so only sentences sharing a
+rare stem are compared.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
-from collections.abc import Mapping, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from .. import schema
 from ..errors import SqcorpusError
-from ..text.corpus import CorpusSentence
+from ..files import write_atomic
+from ..text.corpus import Document, document_sentences
 
-TARGET_SHARES: dict[str, float] = {"train": 0.6, "validation": 0.2, "test": 0.2}
-"""Shares for new sentences; a small corpus needs a test split large enough to report on."""
+TARGET_SHARES: Final[dict[str, float]] = {"train": 0.6, "validation": 0.2, "test": 0.2}
+"""Target shares of segments for new documents."""
 
-NEAR_DUPLICATE_THRESHOLD = 0.5
-"""Automatic grouping: Jaccard overlap of word stems at or above this. On the seed article
-the most similar pair of different statements scores 0.38, so only real repeats (the same
-sentence reused, lightly edited) reach it; paraphrases are grouped by hand."""
+NEAR_DUPLICATE_THRESHOLD: Final = 0.5
+"""Jaccard overlap of word stems at or above which two sentences are near-duplicates. On the
+seed article the most similar pair of different statements scores 0.38."""
+MIN_STEMS: Final = 4
+"""Sentences with fewer stems are never near-duplicates: "Ja çfarë ndodhi." (Here is what
+happened) and "Ëë, çfarë?" share half their stems and nothing else."""
 
-_WORD = re.compile(r"\w+")
-STEM_LENGTH = 5
+_WORD: Final = re.compile(r"\w+")
+STEM_LENGTH: Final = 5
 """Albanian inflects by suffix (Rusia, Rusisë; Koreja, Koresë): a word's first five letters
 stand in for its stem."""
+
+SPLIT_FILE_FORMAT: Final = 2
 
 
 def stems(text: str) -> frozenset[str]:
@@ -44,69 +58,108 @@ def stems(text: str) -> frozenset[str]:
     )
 
 
-def similarity(a: str, b: str) -> float:
-    """Jaccard overlap of the stem sets of two sentences."""
-    left, right = stems(a), stems(b)
-    if not left or not right:
-        return 0.0
-    return len(left & right) / len(left | right)
+@dataclass(frozen=True, slots=True)
+class SplitUnit:
+    """What the split assignment needs to know of a document."""
+
+    doc_id: str
+    outlet: str | None
+    sentences: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class SplitFile:
-    """The content of ``corpus/splits.json``."""
+    """The content of ``corpus/splits.json``: a split per document, and why."""
 
-    assignment: dict[str, str] = field(default_factory=dict)
+    documents: dict[str, str] = field(default_factory=dict)
     groups: tuple[dict[str, Any], ...] = ()
+    decisions: tuple[dict[str, Any], ...] = ()
+
+    def split_of(self, doc_id: str) -> str:
+        return self.documents[doc_id]
 
     def to_json(self) -> str:
         content: dict[str, Any] = {
+            "format": SPLIT_FILE_FORMAT,
             "description": (
-                "Frozen split of every sentence id: ids never move. `sqcorpus build` adds new "
-                "ids; near-duplicates share a split (automatic stem overlap, plus the "
-                "hand-made groups below)."
+                "Frozen split of every document: all sentences of a document share its split, "
+                "and a document never moves. `sqcorpus add` assigns new documents; documents "
+                "with a near-duplicate sentence share a split (`groups`)."
             ),
             "target_shares": TARGET_SHARES,
             "near_duplicate_threshold": NEAR_DUPLICATE_THRESHOLD,
+            "decisions": list(self.decisions),
             "groups": list(self.groups),
-            "assignment": dict(sorted(self.assignment.items())),
+            "documents": dict(sorted(self.documents.items())),
         }
         return json.dumps(content, ensure_ascii=False, indent=2) + "\n"
 
 
 def read_split_file(path: Path) -> SplitFile:
-    """The frozen assignment and hand-made groups (empty when the file does not exist)."""
+    """The frozen assignment (empty when the file does not exist)."""
     if not path.exists():
         return SplitFile()
     try:
         content = json.loads(path.read_text(encoding="utf-8"))
-        assignment = dict(content["assignment"])
-        groups = tuple(content.get("groups", []))
-    except (OSError, json.JSONDecodeError, KeyError, TypeError, ValueError) as err:
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
         raise SqcorpusError(f"cannot read the split file: {err}", file=path) from None
-    for sid, split in assignment.items():
+    if not isinstance(content, dict) or content.get("format") != SPLIT_FILE_FORMAT:
+        raise SqcorpusError(
+            f"not a split file of format {SPLIT_FILE_FORMAT}", file=path, field="format"
+        )
+    documents = content.get("documents")
+    if not isinstance(documents, dict):
+        raise SqcorpusError("expected an object of doc_id: split", file=path, field="documents")
+    for doc_id, split in documents.items():
         if split not in schema.SPLITS:
-            raise SqcorpusError(f"unknown split {split!r}", file=path, item=sid, field="assignment")
+            raise SqcorpusError(f"unknown split {split!r}", file=path, item=doc_id, field="documents")
+    groups = content.get("groups", [])
+    decisions = content.get("decisions", [])
+    if not isinstance(groups, list) or not all(
+        isinstance(g, dict) and isinstance(g.get("doc_ids"), list) for g in groups
+    ):
+        raise SqcorpusError("each group is an object with a list of 'doc_ids'", file=path, field="groups")
+    if not isinstance(decisions, list):
+        raise SqcorpusError("expected a list", file=path, field="decisions")
     for position, group in enumerate(groups):
-        if not isinstance(group, dict) or not isinstance(group.get("ids"), list):
-            raise SqcorpusError(
-                "a group is an object with a list of 'ids'", file=path, field=f"groups[{position}]"
-            )
-        splits = {assignment[sid] for sid in group["ids"] if sid in assignment}
+        splits = {documents[d] for d in group["doc_ids"] if d in documents}
         if len(splits) > 1:
             raise SqcorpusError(
-                f"the group's sentences are in different splits ({', '.join(sorted(splits))})",
+                f"the group's documents are in different splits ({', '.join(sorted(splits))})",
                 file=path,
                 field=f"groups[{position}]",
             )
-    return SplitFile(assignment=assignment, groups=groups)
+    return SplitFile(documents=dict(documents), groups=tuple(groups), decisions=tuple(decisions))
 
 
-def _clusters(
-    sentences: Sequence[CorpusSentence], groups: Sequence[Mapping[str, Any]] = ()
-) -> list[list[CorpusSentence]]:
-    """Connected components of the near-duplicate graph (union-find)."""
-    parent = list(range(len(sentences)))
+def near_duplicate_pairs(
+    texts: Sequence[str], threshold: float = NEAR_DUPLICATE_THRESHOLD
+) -> list[tuple[int, int]]:
+    """Index pairs ``(i, j)``, ``i < j``, of texts whose stem sets overlap at ``threshold``+."""
+    sets = [stems(t) for t in texts]
+    frequency = Counter(stem for s in sets for stem in s)
+    ordered = [sorted(s, key=lambda stem: (frequency[stem], stem)) for s in sets]
+    index: dict[str, list[int]] = defaultdict(list)
+    found: list[tuple[int, int]] = []
+    for j, tokens in enumerate(ordered):
+        if len(tokens) < MIN_STEMS:
+            continue
+        prefix = tokens[: len(tokens) - math.ceil(threshold * len(tokens)) + 1]
+        candidates = {i for stem in prefix for i in index[stem]}
+        for i in sorted(candidates):
+            union = len(sets[i] | sets[j])
+            if len(sets[i] & sets[j]) >= threshold * union:
+                found.append((i, j))
+        for stem in prefix:
+            index[stem].append(j)
+    return found
+
+
+def document_groups(
+    units: Sequence[SplitUnit], hand_made: Sequence[Mapping[str, Any]] = ()
+) -> list[list[SplitUnit]]:
+    """Documents joined by a near-duplicate sentence or a hand-made group (union-find)."""
+    parent = list(range(len(units)))
 
     def root(i: int) -> int:
         while parent[i] != i:
@@ -114,52 +167,118 @@ def _clusters(
             i = parent[i]
         return i
 
-    position = {s.id: i for i, s in enumerate(sentences)}
-    for group in groups:
-        members = [position[sid] for sid in group["ids"] if sid in position]
+    position = {unit.doc_id: i for i, unit in enumerate(units)}
+    for group in hand_made:
+        members = [position[d] for d in group["doc_ids"] if d in position]
         for member in members[1:]:
             parent[root(member)] = root(members[0])
-    words = [stems(s.text) for s in sentences]
-    for i in range(len(sentences)):
-        for j in range(i + 1, len(sentences)):
-            union = words[i] | words[j]
-            if union and len(words[i] & words[j]) / len(union) >= NEAR_DUPLICATE_THRESHOLD:
-                parent[root(j)] = root(i)
-    groups: dict[int, list[CorpusSentence]] = {}
-    for i, sentence in enumerate(sentences):
-        groups.setdefault(root(i), []).append(sentence)
-    return list(groups.values())
+    owner = [i for i, unit in enumerate(units) for _ in unit.sentences]
+    texts = [sentence for unit in units for sentence in unit.sentences]
+    for i, j in near_duplicate_pairs(texts):
+        parent[root(owner[j])] = root(owner[i])
+    components: dict[int, list[SplitUnit]] = defaultdict(list)
+    for i, unit in enumerate(units):
+        components[root(i)].append(unit)
+    return list(components.values())
 
 
-def _stable_key(cluster: Sequence[CorpusSentence]) -> str:
-    return hashlib.sha256(min(s.id for s in cluster).encode()).hexdigest()
+def _hash_key(group: Iterable[SplitUnit]) -> str:
+    return hashlib.sha256(min(u.doc_id for u in group).encode()).hexdigest()
 
 
-def assign_splits(sentences: Sequence[CorpusSentence], frozen: SplitFile) -> SplitFile:
-    """Extend the frozen assignment to every sentence; frozen ids keep their split.
+def assign_documents(units: Sequence[SplitUnit], frozen: SplitFile) -> SplitFile:
+    """Extend the frozen assignment to every document; assigned documents keep their split.
 
-    Ids of the frozen file that are no longer in the corpus stay in the file, so that a
-    removed sentence can never come back in another split.
+    ``groups`` in the result are the hand-made groups of ``frozen`` (those with a ``reason``
+    written by a maintainer) plus every near-duplicate group found now, recomputed each time.
     """
-    assignment = dict(frozen.assignment)
-    counts = {split: 0 for split in schema.SPLITS}
-    for split in assignment.values():
-        counts[split] += 1
-    for cluster in sorted(_clusters(sentences, frozen.groups), key=_stable_key):
-        new = [s for s in cluster if s.id not in assignment]
+    documents = dict(frozen.documents)
+    size = {u.doc_id: len(u.sentences) for u in units}
+    overall: Counter[str] = Counter()
+    by_outlet: dict[str | None, Counter[str]] = defaultdict(Counter)
+
+    def place(unit: SplitUnit, split: str) -> None:
+        overall[split] += size[unit.doc_id]
+        by_outlet[unit.outlet][split] += size[unit.doc_id]
+
+    for unit in units:
+        if unit.doc_id in documents:
+            place(unit, documents[unit.doc_id])
+    hand_made = [g for g in frozen.groups if g.get("reason") != AUTOMATIC]
+    found: list[dict[str, Any]] = []
+    # Largest groups first (whole documents pack closer to the targets that way), then in
+    # hash order: the result does not depend on the order of the documents.
+    groups = sorted(document_groups(units, hand_made), key=lambda g: (-sum(size[u.doc_id] for u in g), _hash_key(g)))
+    for group in groups:
+        if len(group) > 1:
+            found.append({"doc_ids": sorted(u.doc_id for u in group), "reason": AUTOMATIC})
+        new = [u for u in group if u.doc_id not in documents]
         if not new:
             continue
-        already = sorted({assignment[s.id] for s in cluster if s.id in assignment})
+        already = sorted({documents[u.doc_id] for u in group if u.doc_id in documents})
         if already:
-            # If frozen ids of one cluster were split before the cluster formed, they stay
-            # where they are; the newcomers join the first of their splits.
+            # Documents assigned before their group formed stay; newcomers join the first.
             target = already[0]
         else:
-            total = sum(counts.values()) + len(new)
-            target = max(
-                schema.SPLITS, key=lambda split: TARGET_SHARES[split] * total - counts[split]
-            )
-        for sentence in new:
-            assignment[sentence.id] = target
-        counts[target] += len(new)
-    return SplitFile(assignment=assignment, groups=frozen.groups)
+            target = _furthest_below_target(new, size, overall, by_outlet)
+        for unit in new:
+            documents[unit.doc_id] = target
+            place(unit, target)
+    return SplitFile(
+        documents=documents, groups=(*hand_made, *found), decisions=frozen.decisions
+    )
+
+
+AUTOMATIC: Final = "automatic: a near-duplicate sentence (stem overlap)"
+
+
+def _furthest_below_target(
+    new: Sequence[SplitUnit],
+    size: Mapping[str, int],
+    overall: Counter[str],
+    by_outlet: Mapping[str | None, Counter[str]],
+) -> str:
+    """The split with the largest deficit of segments in the group's outlet, then overall."""
+    outlet = Counter(u.outlet for u in new).most_common(1)[0][0]
+    added = sum(size[u.doc_id] for u in new)
+    local = by_outlet.get(outlet, Counter())
+    local_total = sum(local.values()) + added
+    total = sum(overall.values()) + added
+
+    def deficit(split: str) -> tuple[float, float]:
+        return (
+            TARGET_SHARES[split] * local_total - local[split],
+            TARGET_SHARES[split] * total - overall[split],
+        )
+
+    return max(schema.SPLITS, key=deficit)
+
+
+def shares(units: Sequence[SplitUnit], assignment: Mapping[str, str]) -> dict[str, float]:
+    """The share of segments per split."""
+    counts = Counter({split: 0 for split in schema.SPLITS})
+    for unit in units:
+        counts[assignment[unit.doc_id]] += len(unit.sentences)
+    total = sum(counts.values()) or 1
+    return {split: counts[split] / total for split in schema.SPLITS}
+
+
+def split_units(documents: Sequence[Document]) -> list[SplitUnit]:
+    """The split units of the raw store's documents (their records' texts)."""
+    return [
+        SplitUnit(d.doc_id, d.outlet, tuple(s.text for s in document_sentences(d)))
+        for d in documents
+    ]
+
+
+def assign_split_file(documents: Sequence[Document], path: Path) -> tuple[SplitFile, list[str]]:
+    """Give every unassigned document a split and write the file; return it and the new ids.
+
+    Assigned documents never move. The file is written only when something was added.
+    """
+    frozen = read_split_file(path)
+    result = assign_documents(split_units(documents), frozen)
+    added = sorted(set(result.documents) - set(frozen.documents))
+    if added:
+        write_atomic(path, result.to_json())
+    return result, added
