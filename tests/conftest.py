@@ -40,9 +40,15 @@ class MiniProject:
         path.write_text(json.dumps(tasks, ensure_ascii=False, indent=2), encoding="utf-8")
         return path
 
+    def assign_splits(self) -> Any:
+        from sqcorpus.release.splits import assign_split_file
+
+        return assign_split_file(read_corpus(self.raw_dir), self.splits)
+
     def build(self, version: str, annotations: Path | None = None) -> Any:
         from sqcorpus.release.build import build_release
 
+        self.assign_splits()
         return build_release(
             version,
             annotations=annotations if annotations is not None else self.exports,

@@ -32,11 +32,16 @@ def build(version: str, **options: Any) -> BuildSummary:
     return build_release(version, **options)
 
 
-def load(config: str = "sentences", version: str | None = None) -> DatasetDict:
-    """Load a released config as a ``datasets.DatasetDict``; ``version=None`` is the latest."""
+def load(
+    config: str = "sentences", version: str | None = None, *, licence: str | None = None
+) -> DatasetDict:
+    """Load a released config as a ``datasets.DatasetDict``; ``version=None`` is the latest.
+
+    ``licence="open"`` keeps only the openly licensed texts (the NTREX-128 slice, CC BY-SA 4.0).
+    """
     from .release.loading import load as _load
 
-    return _load(config, version=version)
+    return _load(config, version=version, licence=licence)
 
 
 def evaluate(

@@ -29,7 +29,7 @@ from .. import paths, schema
 from ..annotate.convert import TaskAnnotations, export_files, read_annotations, to_record
 from ..annotate.targets import read_stance_targets
 from ..errors import SqcorpusError
-from ..text.corpus import corpus_sentences, read_corpus
+from ..text.corpus import CorpusSentence, corpus_sentences, read_corpus
 from .croissant import write_croissant
 from .splits import read_split_file
 from .validate import validate_records
@@ -185,6 +185,7 @@ def build_release(
     out: Path | None = None,
     raw_dir: Path | None = None,
     splits_path: Path | None = None,
+    assignment: Mapping[str, str] | None = None,
 ) -> BuildSummary:
     """Build release ``version`` from the raw store and Label Studio exports.
 
@@ -192,7 +193,8 @@ def build_release(
     reproducibility check). A release needs every sentence annotated; a pre-release
     (``X.Y.Z-rc.N``, or any ``0.x``) leaves the layers of unannotated ones empty and their
     labels -1. The split of each document is read from the frozen split file, which the build
-    never writes (``sqcorpus add`` assigns new documents).
+    never writes (``sqcorpus add`` assigns new documents). ``assignment`` (sentence id →
+    split) replaces the split file, for a build with splits of one's own.
     """
     releases = out or paths.build_dir()
     if version is None:
@@ -225,16 +227,14 @@ def build_release(
         )
 
     split_file = splits_path or paths.splits_file()
-    frozen = read_split_file(split_file)
-    unassigned = sorted({d.doc_id for d in documents} - set(frozen.documents))
+    if assignment is None:
+        assignment = _document_assignment(sentences, split_file)
+        split_input = sha256_file(split_file)
+    else:
+        split_input = hashlib.sha256(json.dumps(dict(sorted(assignment.items()))).encode()).hexdigest()
+    unassigned = [s.id for s in sentences if assignment.get(s.id) not in schema.SPLITS]
     if unassigned:
-        raise SqcorpusError(
-            f"{len(unassigned)} document(s) have no split: run `sqcorpus splits --assign`",
-            file=split_file,
-            item=unassigned[0],
-            field="documents",
-        )
-    assignment = {s.id: frozen.documents[s.doc_id] for s in sentences}
+        raise SqcorpusError("sentence has no split", item=unassigned[0], field="assignment")
 
     inputs = {
         _relative(p): sha256_file(p)
@@ -242,7 +242,7 @@ def build_release(
         for p in sorted((raw_dir or paths.raw_dir()).glob(f"{doc.doc_id}.*"))
     }
     inputs.update({_relative(p): sha256_file(p) for p in files})
-    inputs[_relative(split_file)] = sha256_file(split_file)
+    inputs[_relative(split_file)] = split_input
     if targets_file.is_file():
         inputs[_relative(targets_file)] = sha256_file(targets_file)
     manifest: dict[str, Any] = {
@@ -285,6 +285,20 @@ def build_release(
     return BuildSummary(
         version=version, path=target, status=status, manifest=read_manifest(version, releases)
     )
+
+
+def _document_assignment(sentences: Sequence[CorpusSentence], split_file: Path) -> dict[str, str]:
+    """Each sentence's split: its document's, from the frozen split file."""
+    frozen = read_split_file(split_file)
+    unassigned = sorted({s.doc_id for s in sentences} - set(frozen.documents))
+    if unassigned:
+        raise SqcorpusError(
+            f"{len(unassigned)} document(s) have no split: run `sqcorpus splits --assign`",
+            file=split_file,
+            item=unassigned[0],
+            field="documents",
+        )
+    return {s.id: frozen.documents[s.doc_id] for s in sentences}
 
 
 def _install(staging: Path, target: Path) -> str:

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
+import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
-from datasets import Dataset, DatasetDict, DatasetInfo
+from datasets import Dataset, DatasetDict, DatasetInfo, Features
 from datasets.table import InMemoryTable
 
 from .. import paths, schema
 from ..errors import SqcorpusError
-from .build import list_versions, read_manifest, sha256_file
+from .build import is_prerelease, list_versions, read_manifest, sha256_file
 
 
 def resolve_version(version: str | None, releases_dir: Path | None = None) -> str:
@@ -56,27 +58,50 @@ def verified_files(
     return files
 
 
+LICENCE_FILTERS: Final = ("open", *sorted(schema.OPEN_LICENSES), "unknown")
+"""Values of ``load(licence=...)``: ``open`` keeps every openly licensed text."""
+
+
 def load(
     config: str = schema.DEFAULT_CONFIG,
     version: str | None = None,
     *,
+    licence: str | None = None,
     releases_dir: Path | None = None,
 ) -> DatasetDict:
-    """Load a released config; ``version=None`` is the latest. Files are verified first."""
+    """Load a released config; ``version=None`` is the latest. Files are verified first.
+
+    Each release is read with the features it was written with (a 1.x release has no
+    provenance fields). ``licence="open"`` keeps only records whose text is openly licensed
+    (``text_license`` in :data:`~sqcorpus.schema.OPEN_LICENSES`); an SPDX id keeps that licence.
+    """
     try:
-        features = schema.config_features(config)
+        schema.config_features(config)
     except ValueError as err:
         raise SqcorpusError(str(err), field="config") from None
+    if licence is not None and licence not in LICENCE_FILTERS:
+        shown = ", ".join(LICENCE_FILTERS)
+        raise SqcorpusError(f"unknown licence filter {licence!r} (use {shown})", field="licence")
     root = releases_dir or paths.releases_dir()
     resolved = resolve_version(version, root)
-    info = DatasetInfo(
-        description=f"sqcorpus {resolved}, config {config!r}",
-        features=features,
-        version=resolved,
-    )
     splits = {}
     for split, path in verified_files(config, resolved, releases_dir=root).items():
-        table = pq.read_table(path).cast(features.arrow_schema)
+        table = pq.read_table(path)
+        features = Features.from_arrow_schema(table.schema)
+        if licence is not None:
+            if "text_license" not in table.column_names:
+                raise SqcorpusError(
+                    f"release {resolved} has no text_license field (schema 2.0.0 added it)",
+                    field="licence",
+                )
+            wanted = schema.OPEN_LICENSES if licence == "open" else {licence}
+            table = table.filter(pc.is_in(table["text_license"], pa.array(sorted(wanted))))
+        info = DatasetInfo(
+            description=f"sqcorpus {resolved}, config {config!r}",
+            features=features,
+            # datasets' Version holds X.Y.Z only: a pre-release names itself in the description.
+            version=None if is_prerelease(resolved) else resolved,
+        )
         splits[split] = Dataset(InMemoryTable(table), info=info, split=split)
     return DatasetDict(splits)
 
