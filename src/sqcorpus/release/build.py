@@ -10,13 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import io
-import json
 import os
-import re
 import shutil
 import tempfile
-from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -28,14 +25,14 @@ import pyarrow.parquet as pq
 from .. import paths, schema
 from ..annotate.convert import TaskAnnotations, export_files, read_annotations, to_record
 from ..errors import SqcorpusError
-from ..files import write_atomic
+from ..files import json_text, read_json, write_atomic
 from ..text.corpus import corpus_sentences, read_corpus
+from .counts import count_records
 from .croissant import write_croissant
 from .splits import assign_splits, read_split_file
+from .store import MANIFEST, list_versions, read_manifest, sha256_file, version_key
 from .validate import validate_records
 
-VERSION_PATTERN = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
-MANIFEST = "manifest.json"
 # Fixed writer settings: with pyarrow pinned, the same rows give the same bytes.
 PARQUET_OPTIONS: dict[str, Any] = {
     "compression": "zstd",
@@ -54,43 +51,6 @@ class BuildSummary:
     manifest: dict[str, Any]
 
 
-def version_key(version: str) -> tuple[int, int, int]:
-    match = VERSION_PATTERN.match(version)
-    if not match:
-        raise SqcorpusError(f"not a semantic version X.Y.Z: {version!r}", field="version")
-    major, minor, patch = (int(part) for part in match.groups())
-    return major, minor, patch
-
-
-def list_versions(releases_dir: Path | None = None) -> list[str]:
-    """Released versions in semantic-version order (folders holding a manifest)."""
-    root = releases_dir or paths.releases_dir()
-    if not root.is_dir():
-        return []
-    found = [
-        p.name for p in root.iterdir() if VERSION_PATTERN.match(p.name) and (p / MANIFEST).is_file()
-    ]
-    return sorted(found, key=version_key)
-
-
-def read_manifest(version: str, releases_dir: Path | None = None) -> dict[str, Any]:
-    path = (releases_dir or paths.releases_dir()) / version / MANIFEST
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise SqcorpusError(f"release {version} does not exist", file=path.parent) from None
-    except (OSError, json.JSONDecodeError) as err:
-        raise SqcorpusError(f"cannot read manifest: {err}", file=path) from None
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def content_sha256(table: pa.Table) -> str:
     """Hash of the rows independent of the Parquet writer: the Arrow IPC stream, no metadata."""
     sink = io.BytesIO()
@@ -105,29 +65,6 @@ def _relative(path: Path) -> str:
         return path.resolve().relative_to(paths.project_root()).as_posix()
     except ValueError:
         return path.name
-
-
-def _counts(records: Sequence[Mapping[str, Any]], splits: Mapping[str, str]) -> dict[str, Any]:
-    entities = Counter(schema.ENTITY_LABELS[e["label"]] for r in records for e in r["entities"])
-
-    def labelled(field: str, names: tuple[str, ...]) -> dict[str, int]:
-        counter = Counter(r[field] for r in records if r[field] != schema.MISSING_LABEL)
-        return {name: counter[i] for i, name in enumerate(names)}
-
-    return {
-        "documents": len({r["doc_id"] for r in records}),
-        "sentences": len(records),
-        "tokens": sum(len(r["tokens"]) for r in records),
-        "splits": {
-            split: sum(1 for r in records if splits[r["id"]] == split) for split in schema.SPLITS
-        },
-        "entities": {label: entities[label] for label in schema.ENTITY_LABELS},
-        "stance": labelled("stance", schema.STANCE_LABELS),
-        "stance_holder": labelled("stance_holder", schema.HOLDER_LABELS),
-        "uncertain": labelled("uncertain", schema.UNCERTAINTY_LABELS),
-        "hedge_cues": sum(len(r["hedge_cues"]) for r in records),
-        "hedge_scopes": sum(len(r["hedge_scopes"]) for r in records),
-    }
 
 
 def _annotation_info(tasks: Mapping[str, TaskAnnotations]) -> dict[str, Any]:
@@ -225,7 +162,7 @@ def build_release(
         "created_with": _package_versions(),
         "inputs": dict(sorted(inputs.items())),
         "files": {},
-        "counts": _counts(records, assignment),
+        "counts": count_records(records, assignment),
         "annotation": _annotation_info(tasks),
     }
 
@@ -240,9 +177,7 @@ def build_release(
                 )
                 name = f"{config}/{split}.parquet"
                 manifest["files"][name] = _write_parquet(rows, config, staging / name)
-        (staging / MANIFEST).write_text(
-            json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-        )
+        (staging / MANIFEST).write_text(json_text(manifest), encoding="utf-8")
         # Croissant metadata is derived from the manifest and not listed in it.
         write_croissant(staging, manifest)
         status = _install(staging, target)
@@ -259,7 +194,7 @@ def _install(staging: Path, target: Path) -> str:
     """Move a complete release into place; an existing version must be identical."""
     if target.exists():
         old = read_manifest(target.name, target.parent)
-        new = json.loads((staging / MANIFEST).read_text(encoding="utf-8"))
+        new = read_json(staging / MANIFEST, what="manifest")
         differing = sorted(
             name
             for name in set(old.get("files", {})) | set(new["files"])

@@ -3,57 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pyarrow.parquet as pq
 from datasets import Dataset, DatasetDict, DatasetInfo
 from datasets.table import InMemoryTable
 
-from .. import paths, schema
-from ..errors import SqcorpusError
-from .build import list_versions, read_manifest, sha256_file
-
-
-def resolve_version(version: str | None, releases_dir: Path | None = None) -> str:
-    """``version`` itself if released, or the latest release for ``None``."""
-    root = releases_dir or paths.releases_dir()
-    versions = list_versions(root)
-    if not versions:
-        raise SqcorpusError("no release found", file=root)
-    if version is None:
-        return versions[-1]
-    if version not in versions:
-        raise SqcorpusError(
-            f"release {version} not found (available: {', '.join(versions)})", file=root
-        )
-    return version
-
-
-def verified_files(
-    config: str, version: str | None = None, *, releases_dir: Path | None = None
-) -> dict[str, Path]:
-    """``{split: parquet path}`` of a config, each file's sha256 checked against the manifest."""
-    schema.config_features(config)  # unknown config -> clear error
-    root = releases_dir or paths.releases_dir()
-    version = resolve_version(version, root)
-    manifest = read_manifest(version, root)
-    files = {}
-    for split in schema.SPLITS:
-        name = f"{config}/{split}.parquet"
-        path = root / version / name
-        expected = manifest["files"].get(name, {}).get("sha256")
-        if expected is None:
-            raise SqcorpusError("file is not listed in the manifest", file=path)
-        if not path.is_file():
-            raise SqcorpusError("release file is missing", file=path)
-        if sha256_file(path) != expected:
-            raise SqcorpusError(
-                "sha256 does not match the manifest: the file is corrupted or was edited",
-                file=path,
-                field="sha256",
-            )
-        files[split] = path
-    return files
+from .. import schema
+from .store import Release, open_release
 
 
 def load(
@@ -63,19 +19,20 @@ def load(
     releases_dir: Path | None = None,
 ) -> DatasetDict:
     """Load a released config; ``version=None`` is the latest. Files are verified first."""
-    try:
-        features = schema.config_features(config)
-    except ValueError as err:
-        raise SqcorpusError(str(err), field="config") from None
-    root = releases_dir or paths.releases_dir()
-    resolved = resolve_version(version, root)
+    schema.require_config(config)  # an unknown config fails before any release is read
+    return load_release(open_release(version, releases_dir), config)
+
+
+def load_release(release: Release, config: str) -> DatasetDict:
+    """A resolved release's config as a ``DatasetDict`` (ClassLabel names kept)."""
+    features = schema.config_features(config)
     info = DatasetInfo(
-        description=f"sqcorpus {resolved}, config {config!r}",
+        description=f"sqcorpus {release.version}, config {config!r}",
         features=features,
-        version=resolved,
+        version=release.version,
     )
     splits = {}
-    for split, path in verified_files(config, resolved, releases_dir=root).items():
+    for split, path in release.verified_files(config).items():
         table = pq.read_table(path).cast(features.arrow_schema)
         splits[split] = Dataset(InMemoryTable(table), info=info, split=split)
     return DatasetDict(splits)
@@ -83,11 +40,6 @@ def load(
 
 def load_records(
     version: str | None = None, *, releases_dir: Path | None = None
-) -> dict[str, list[dict[str, Any]]]:
+) -> dict[str, list[schema.Record]]:
     """Plain rows of the ``sentences`` config per split (labels as class indices)."""
-    return {
-        split: pq.read_table(path).to_pylist()
-        for split, path in verified_files(
-            schema.DEFAULT_CONFIG, version, releases_dir=releases_dir
-        ).items()
-    }
+    return open_release(version, releases_dir).records()

@@ -17,6 +17,7 @@ from typing import Any
 from .. import paths
 from ..errors import SqcorpusError
 from ..models import Token
+from .segmentation import segment
 
 DOC_ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 REQUIRED_METADATA = ("doc_id", "language", "title", "sha256", "publisher", "url", "rights")
@@ -57,10 +58,7 @@ def read_document(txt_path: Path) -> Document:
     meta_path = txt_path.with_suffix(".json")
     if not meta_path.is_file():
         raise SqcorpusError("metadata file is missing", file=meta_path)
-    try:
-        metadata = json.loads(meta_path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as err:
-        raise SqcorpusError(f"invalid JSON: {err}", file=meta_path) from None
+    metadata = _read_metadata(meta_path)
     for key in REQUIRED_METADATA:
         if key not in metadata:
             raise SqcorpusError("required metadata field is missing", file=meta_path, field=key)
@@ -71,6 +69,24 @@ def read_document(txt_path: Path) -> Document:
         message = "sha256 does not match the text: the raw text was edited"
         raise SqcorpusError(message, file=meta_path, field="sha256")
     return Document(doc_id=doc_id, text=text, metadata=metadata)
+
+
+def _read_metadata(path: Path) -> dict[str, Any]:
+    try:
+        metadata: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as err:
+        raise SqcorpusError(f"invalid JSON: {err}", file=path) from None
+    return metadata
+
+
+def document_metadata(doc_ids: list[str], raw_dir: Path | None = None) -> list[dict[str, Any]]:
+    """Metadata (``corpus/raw/<doc_id>.json``) of each document, ``{"doc_id": ...}`` if absent."""
+    directory = raw_dir or paths.raw_dir()
+    found = []
+    for doc_id in doc_ids:
+        path = directory / f"{doc_id}.json"
+        found.append(_read_metadata(path) if path.is_file() else {"doc_id": doc_id})
+    return found
 
 
 def read_corpus(raw_dir: Path | None = None) -> list[Document]:
@@ -105,8 +121,6 @@ def sentence_id(doc_id: str, index: int) -> str:
 
 def document_sentences(document: Document) -> list[CorpusSentence]:
     """Segment a document into sentences with ids, tokens re-based on the sentence text."""
-    from .segmentation import segment
-
     result = []
     for index, sentence in enumerate(segment(document.text), start=1):
         tokens = tuple(
