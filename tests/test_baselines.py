@@ -18,9 +18,8 @@ from sqcorpus.evaluation.baselines import (
     README_BEGIN,
     README_END,
     baseline_table,
-    check_readme,
     predict,
-    write_readme,
+    update_readme,
 )
 from sqcorpus.evaluation.score import evaluate
 from sqcorpus.models import SentenceAnnotation, Span
@@ -114,21 +113,21 @@ def test_table_is_markdown_and_deterministic(table: str, releases: Path) -> None
 def test_readme_block_write_and_check(table: str, tmp_path: Path) -> None:
     readme = tmp_path / "README.md"
     readme.write_text(README, encoding="utf-8")
-    with pytest.raises(SqcorpusError, match="out of date"):
-        check_readme(table, readme)
-    assert write_readme(table, readme) is True
+    stale = update_readme(table, check=True, path=readme)
+    assert stale.changed and "line 6: found 'old table'" in (stale.difference or "")
+    assert readme.read_text(encoding="utf-8") == README  # checking never writes
+    assert update_readme(table, path=readme).changed is True
     text = readme.read_text(encoding="utf-8")
     assert text.startswith("# title\n\nbefore\n\n" + README_BEGIN + "\n")
     assert text.endswith(README_END + "\n\nafter\n")
     assert table in text and "old table" not in text
-    check_readme(table, readme)
-    assert write_readme(table, readme) is False
+    assert update_readme(table, check=True, path=readme).changed is False
+    assert update_readme(table, path=readme).changed is False
     readme.write_text(text.replace("| rules |", "| rulez |"), encoding="utf-8")
-    with pytest.raises(SqcorpusError, match="out of date"):
-        check_readme(table, readme)
+    assert update_readme(table, check=True, path=readme).changed is True
     readme.write_text("no markers\n", encoding="utf-8")
     with pytest.raises(SqcorpusError, match="markers"):
-        write_readme(table, readme)
+        update_readme(table, path=readme)
 
 
 def test_cli_predictions_table_and_readme(
@@ -164,4 +163,5 @@ def test_readme_table_of_the_repository_is_reproduced_by_its_command() -> None:
     """The README shows exactly what `sqcorpus baseline --table` prints for the latest release."""
     root = Path(__file__).resolve().parents[1]
     table = baseline_table(releases_dir=root / "corpus" / "releases")
-    check_readme(table, root / "README.md")
+    result = update_readme(table, check=True, path=root / "README.md")
+    assert not result.changed, result.difference

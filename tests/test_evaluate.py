@@ -20,14 +20,9 @@ from fixtures.small_release import VERSION, sid
 from sqcorpus import schema
 from sqcorpus.cli import main
 from sqcorpus.errors import SqcorpusError
-from sqcorpus.evaluation.score import (
-    BOOTSTRAP_RESAMPLES,
-    _resample_weights,
-    evaluate,
-    format_report,
-    headline,
-    score,
-)
+from sqcorpus.evaluation.metrics import BOOTSTRAP_RESAMPLES, _resample_weights
+from sqcorpus.evaluation.report import format_report, headline
+from sqcorpus.evaluation.score import evaluate, score
 from sqcorpus.release.export import named_record
 from sqcorpus.release.loading import load_records
 

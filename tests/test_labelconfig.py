@@ -14,9 +14,8 @@ from sqcorpus.annotate.convert import to_ls_results
 from sqcorpus.annotate.labelconfig import (
     LABEL_STUDIO_RESERVED_KEYS,
     check_label_config,
-    check_label_config_file,
     label_config,
-    write_label_config,
+    update_label_config,
 )
 from sqcorpus.cli import main
 from sqcorpus.errors import SqcorpusError
@@ -155,10 +154,11 @@ def test_cli_writes_then_checks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     assert target.read_text(encoding="utf-8") == label_config()
     assert main(["label-config", "--check"]) == 0
     target.write_text(label_config().replace("#1F77B4", "#000000"), encoding="utf-8")
-    with pytest.raises(SqcorpusError, match="differs from the generated config"):
-        check_label_config_file(target)
+    stale = update_label_config(check=True, path=target)
+    assert stale.changed and "#000000" in (stale.difference or "")
     assert main(["label-config", "--check"]) == 1
-    assert write_label_config(target) == target
+    assert update_label_config(path=target).changed is True
+    assert target.read_text(encoding="utf-8") == label_config()
     assert not [p for p in target.parent.iterdir() if p.name.endswith(".tmp")]
 
 

@@ -25,11 +25,11 @@ from sqcorpus.cli import main
 from sqcorpus.errors import SqcorpusError
 from sqcorpus.publish.card import split_front_matter, update_card
 from sqcorpus.publish.datasheet import update_datasheet
-from sqcorpus.release.build import list_versions, read_manifest
 from sqcorpus.release.citation import citation, render, render_cff, write_cff
 from sqcorpus.release.croissant import CROISSANT, update_croissant
 from sqcorpus.release.croissant import render as render_croissant
 from sqcorpus.release.diff import diff_releases, format_diff
+from sqcorpus.release.store import list_versions, read_manifest
 
 REPO_RELEASES = ROOT / "corpus" / "releases"
 # The CFF 1.2.0 JSON schema, copied from the cffconvert 2.0.0 wheel

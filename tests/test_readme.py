@@ -56,7 +56,6 @@ def test_label_examples_are_in_the_release() -> None:
 
 
 def manifest_count(kind: str, label: str) -> int:
-    from sqcorpus.release.build import read_manifest
-    from sqcorpus.release.loading import resolve_version
+    from sqcorpus.release.store import read_manifest, resolve_version
 
     return read_manifest(resolve_version(None))["counts"][kind][label]

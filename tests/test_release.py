@@ -12,8 +12,8 @@ from conftest import MiniProject, ls_task, span
 from sqcorpus import schema
 from sqcorpus.errors import SqcorpusError
 from sqcorpus.models import SentenceAnnotation
-from sqcorpus.release.build import list_versions, sha256_file
 from sqcorpus.release.loading import load, load_records
+from sqcorpus.release.store import list_versions, sha256_file
 
 
 def gold_annotations(project: MiniProject) -> list[dict]:

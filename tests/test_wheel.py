@@ -20,7 +20,7 @@ import pytest
 
 from publishing import ROOT, make_published
 from sqcorpus import schema
-from sqcorpus.release.build import list_versions
+from sqcorpus.release.store import list_versions
 
 PROJECT_FILES = ("pyproject.toml", "README.md", "LICENSE", "LICENSE-annotations")
 

@@ -1,7 +1,9 @@
 """The ``sqcorpus`` command: a thin layer over the Python API, one subcommand a stage.
 
-Each subcommand is a pair ``_add_<name>(subparsers)`` / ``_run_<name>(args) -> int``.
-Errors from bad input (:class:`SqcorpusError`) become one line on stderr and exit 1.
+Each subcommand is a pair ``_add_<name>(subparsers)`` / ``_run_<name>(args) -> int``, listed
+in :data:`COMMANDS`. Errors from bad input (:class:`SqcorpusError`) become one line on stderr
+and exit 1. Stage modules are imported by the command that needs them, so that ``sqcorpus
+segment`` does not load ``datasets`` or scikit-learn.
 """
 
 from __future__ import annotations
@@ -12,9 +14,10 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from . import schema
 from .errors import SqcorpusError
-
-Runner = Callable[[argparse.Namespace], int]
+from .files import write_atomic
+from .generated import Generated
 
 
 # --- segment -----------------------------------------------------------------------------
@@ -50,7 +53,9 @@ def _add_build(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("build", help="build, validate and write a release")
     p.add_argument("--annotations", type=Path, help="Label Studio JSON export file or directory")
     p.add_argument("--out", type=Path, help="releases directory (default: corpus/releases)")
-    p.add_argument("--version", help="release version X.Y.Z (default: the next pre-release)")
+    p.add_argument(
+        "--version", help="release version X.Y.Z (default: rebuild the latest and check it)"
+    )
     p.set_defaults(run=_run_build)
 
 
@@ -62,7 +67,6 @@ def _run_build(args: argparse.Namespace) -> int:
     return 0
 
 
-# --- more subcommands register here (keep one _add_/_run_ pair per subcommand) ------------
 # --- studio ------------------------------------------------------------------------------
 def _add_studio(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("studio", help="annotate in a local Label Studio (install, serve, push...)")
@@ -119,28 +123,25 @@ def _add_label_config(sub: argparse._SubParsersAction) -> None:
 
 
 def _run_label_config(args: argparse.Namespace) -> int:
-    from .annotate.labelconfig import check_label_config_file, write_label_config
+    from .annotate.labelconfig import update_label_config
 
-    if args.check:
-        print(f"{check_label_config_file()}: up to date")
-    else:
-        print(f"wrote {write_label_config()}")
-    return 0
+    return _report(update_label_config(check=args.check), args.check)
 
 
 # --- evaluate ----------------------------------------------------------------------------
 def _add_evaluate(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("evaluate", help="score predictions (JSON Lines) against a released split")
     p.add_argument("predictions", type=Path, help="JSON Lines, one object per sentence id")
-    p.add_argument("--config", required=True, choices=["ner", "stance", "hedging"])
-    p.add_argument("--split", default="test", help="split to score (default: test)")
+    p.add_argument("--config", required=True, choices=schema.EVAL_CONFIGS)
+    p.add_argument("--split", default="test", choices=schema.SPLITS, help="(default: test)")
     p.add_argument("--version", help="release version (default: the latest)")
     p.add_argument("--out", type=Path, help="also write the full report as JSON")
     p.set_defaults(run=_run_evaluate)
 
 
 def _run_evaluate(args: argparse.Namespace) -> int:
-    from .evaluation.score import evaluate, format_report, write_report
+    from .evaluation.report import format_report, write_report
+    from .evaluation.score import evaluate
 
     report = evaluate(args.config, args.predictions, split=args.split, version=args.version)
     print(format_report(report))
@@ -155,7 +156,7 @@ def _add_baseline(sub: argparse._SubParsersAction) -> None:
         "baseline", help="write a baseline's predictions, or (--table) score every baseline"
     )
     p.add_argument("name", nargs="?", choices=["majority", "rules", "crf"], help="baseline")
-    p.add_argument("--split", default="test", help="split to predict (default: test)")
+    p.add_argument("--split", default="test", choices=schema.SPLITS, help="(default: test)")
     p.add_argument("--version", help="release version (default: the latest)")
     p.add_argument("--out", type=Path, help="predictions file (default: stdout)")
     p.add_argument("--table", action="store_true", help="print the Markdown table of baselines")
@@ -173,21 +174,14 @@ def _run_baseline(args: argparse.Namespace) -> int:
 
     if args.table or args.write_readme or args.check:
         table = baselines.baseline_table(args.version, args.split)
-        if args.check:
-            baselines.check_readme(table)
-            print(f"{baselines.readme_path()}: baselines table up to date")
-        elif args.write_readme:
-            changed = baselines.write_readme(table)
-            print(f"{baselines.readme_path()}: {'updated' if changed else 'unchanged'}")
-        else:
-            print(table, end="")
+        if args.check or args.write_readme:
+            return _report(baselines.update_readme(table, check=args.check), args.check)
+        print(table, end="")
         return 0
     if args.name is None:
         raise SqcorpusError("give a baseline name (majority, rules, crf) or --table")
     text = baselines.to_jsonl(baselines.predict(args.name, args.split, args.version))
     if args.out:
-        from .files import write_atomic
-
         write_atomic(args.out, text)
     else:
         sys.stdout.write(text)
@@ -204,7 +198,7 @@ def _add_agreement(sub: argparse._SubParsersAction) -> None:
 
 def _run_agreement(args: argparse.Namespace) -> int:
     from .annotate.agreement import agreement, format_agreement
-    from .evaluation.score import write_report
+    from .evaluation.report import write_report
 
     report = agreement(args.exports)
     print(format_agreement(report))
@@ -218,9 +212,9 @@ def _add_export(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("export", help="export a release as CoNLL, JSON Lines or spaCy DocBin")
     p.add_argument("out", type=Path, help="file (with --split) or folder (one file a split)")
     p.add_argument("--format", required=True, choices=["conll", "jsonl", "spacy"])
-    p.add_argument("--config", help="config to export (default: sentences)")
+    p.add_argument("--config", choices=tuple(schema.CONFIGS), help="(default: sentences)")
     p.add_argument("--version", help="release version (default: the latest)")
-    p.add_argument("--split", help="one split only (default: every split)")
+    p.add_argument("--split", choices=schema.SPLITS, help="one split only (default: every split)")
     p.set_defaults(run=_run_export)
 
 
@@ -236,14 +230,19 @@ def _run_export(args: argparse.Namespace) -> int:
 
 # --- publication: card, datasheet, cite, croissant, diff (logic in publish/card.py,
 # publish/datasheet.py, release/citation.py, release/croissant.py, release/diff.py) ---------
-def _report_generated(name: str, changed: bool, difference: str | None, check: bool) -> int:
-    """``--check``: exit 1 naming the first differing line; otherwise say what was written."""
+def _report(result: Generated, check: bool) -> int:
+    """Every generated file reports alike: ``--check`` exits 1 naming the first differing
+    line; otherwise the file is rewritten if needed and the command says which."""
     if check:
-        if changed:
-            print(f"{difference} (run `sqcorpus {name}` to regenerate)", file=sys.stderr)
+        if result.changed:
+            print(
+                f"{result.difference}: out of date (run `sqcorpus {result.command}`)",
+                file=sys.stderr,
+            )
             return 1
+        print(f"{result.path}: up to date")
         return 0
-    print(f"{name}: {'updated' if changed else 'up to date'}")
+    print(f"{result.path}: {'updated' if result.changed else 'up to date'}")
     return 0
 
 
@@ -256,8 +255,7 @@ def _add_card(sub: argparse._SubParsersAction) -> None:
 def _run_card(args: argparse.Namespace) -> int:
     from .publish.card import update_card
 
-    result = update_card(check=args.check)
-    return _report_generated("card", result.changed, result.difference, args.check)
+    return _report(update_card(check=args.check), args.check)
 
 
 def _add_datasheet(sub: argparse._SubParsersAction) -> None:
@@ -270,8 +268,7 @@ def _add_datasheet(sub: argparse._SubParsersAction) -> None:
 def _run_datasheet(args: argparse.Namespace) -> int:
     from .publish.datasheet import update_datasheet
 
-    result = update_datasheet(check=args.check, version=args.version)
-    return _report_generated("datasheet", result.changed, result.difference, args.check)
+    return _report(update_datasheet(check=args.check, version=args.version), args.check)
 
 
 def _add_cite(sub: argparse._SubParsersAction) -> None:
@@ -289,8 +286,7 @@ def _run_cite(args: argparse.Namespace) -> int:
     if args.write_cff:
         if args.version:
             raise SqcorpusError("CITATION.cff follows the latest release: drop --version")
-        result = write_cff(check=args.check)
-        return _report_generated("cite --write-cff", result.changed, result.difference, args.check)
+        return _report(write_cff(check=args.check), args.check)
     sys.stdout.write(render(citation(args.version), args.format))
     return 0
 
@@ -305,8 +301,7 @@ def _add_croissant(sub: argparse._SubParsersAction) -> None:
 def _run_croissant(args: argparse.Namespace) -> int:
     from .release.croissant import update_croissant
 
-    result = update_croissant(args.version, check=args.check)
-    return _report_generated("croissant", result.changed, result.difference, args.check)
+    return _report(update_croissant(args.version, check=args.check), args.check)
 
 
 def _add_diff(sub: argparse._SubParsersAction) -> None:
@@ -329,10 +324,26 @@ def _run_diff(args: argparse.Namespace) -> int:
     return 0
 
 
-# SUBCOMMANDS-ANCHOR
-
+# --- the command table --------------------------------------------------------------------
 
 Adder = Callable[[argparse._SubParsersAction], None]
+
+COMMANDS: tuple[Adder, ...] = (
+    _add_segment,
+    _add_build,
+    _add_studio,
+    _add_label_config,
+    _add_evaluate,
+    _add_baseline,
+    _add_agreement,
+    _add_export,
+    _add_card,
+    _add_datasheet,
+    _add_cite,
+    _add_croissant,
+    _add_diff,
+)
+"""Every subcommand, in the order ``sqcorpus --help`` lists them."""
 
 
 def _parser(adders: Sequence[Adder]) -> argparse.ArgumentParser:
@@ -346,10 +357,7 @@ def _parser(adders: Sequence[Adder]) -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    adders = [
-        obj for name, obj in sorted(globals().items()) if name.startswith("_add_") and callable(obj)
-    ]
-    args = _parser(adders).parse_args(argv)
+    args = _parser(COMMANDS).parse_args(argv)
     try:
         return args.run(args)
     except SqcorpusError as err:

@@ -1,10 +1,15 @@
-"""Writing files so that a reader never sees half of one: a temporary file, then a rename."""
+"""Reading and writing the project's files: JSON in one layout, and every write atomic (a
+temporary file, then a rename) so that a reader never sees half of one."""
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from pathlib import Path
+from typing import Any
+
+from .errors import SqcorpusError
 
 
 def write_atomic(path: Path, content: str | bytes, *, mode: int = 0o644) -> None:
@@ -24,3 +29,23 @@ def write_atomic(path: Path, content: str | bytes, *, mode: int = 0o644) -> None
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def json_text(data: Any) -> str:
+    """The project's one JSON layout: UTF-8 characters kept, two-space indent, final newline."""
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def write_json(path: Path, data: Any, *, mode: int = 0o644) -> None:
+    """Write ``data`` as JSON in the project's layout, atomically."""
+    write_atomic(path, json_text(data), mode=mode)
+
+
+def read_json(path: Path, *, what: str = "JSON file") -> Any:
+    """Parse a UTF-8 JSON file; an unreadable or invalid file raises one clear error."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SqcorpusError(f"{what} not found", file=path) from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise SqcorpusError(f"cannot read {what}: {err}", file=path) from None

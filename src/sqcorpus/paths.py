@@ -43,3 +43,37 @@ def releases_dir() -> Path:
     if checkout.is_dir():
         return checkout
     return PACKAGE_DIR / "data" / "releases"
+
+
+def readme_file() -> Path:
+    """README.md: the dataset card (its YAML header) and the baselines table."""
+    return project_root() / "README.md"
+
+
+def datasheet_file() -> Path:
+    return project_root() / "DATASHEET.md"
+
+
+def changelog_file() -> Path:
+    """CHANGELOG.md, whose headings date the releases."""
+    return project_root() / "CHANGELOG.md"
+
+
+def citation_file() -> Path:
+    return project_root() / "CITATION.cff"
+
+
+def label_config_file() -> Path:
+    """The Label Studio labeling config generated from the schema."""
+    return project_root() / "annotation" / "label_config.xml"
+
+
+def studio_data_dir() -> Path:
+    """The local Label Studio server's data folder (git-ignored)."""
+    return project_root() / ".studio"
+
+
+def cache_dir() -> Path:
+    """Per-user cache (``$XDG_CACHE_HOME/sqcorpus``), e.g. for the Label Studio install."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "sqcorpus"

@@ -6,9 +6,11 @@ dataset card, the metrics) derives from the constants here.
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Final, TypedDict
 
 from datasets import ClassLabel, Features, List, Value
+
+from .errors import SqcorpusError
 
 SCHEMA_VERSION: Final = "2.0.0"
 """Version of the record schema (bump MAJOR when a field or label set changes)."""
@@ -66,8 +68,8 @@ STANCE_LABELS: Final[tuple[str, ...]] = ("favor", "against", "neutral")
 STANCE_TARGET: Final = (
     "the Russia-North Korea rapprochement (the visit, the treaty, the cooperation)"
 )
-"""The seed article's stance target (schema 1.x had one target for the whole corpus); since
-schema 2.0.0 each record carries its document's target in ``stance_target``."""
+"""The seed article's stance target. Schema 1.x had this one target for the whole corpus;
+since 2.0.0 each record carries its document's target in ``stance_target``."""
 HOLDER_LABELS: Final[tuple[str, ...]] = ("author", "source")
 
 # --- hedging (CoNLL-2010 Shared Task / BioScope conventions) ---------------------------
@@ -77,6 +79,13 @@ UNCERTAINTY_LABELS: Final[tuple[str, ...]] = ("certain", "uncertain")
 
 MISSING_LABEL: Final = -1
 """ClassLabel value of a sentence-level label that no annotator has set (pre-releases)."""
+
+SENTENCE_LABELS: Final[dict[str, tuple[str, ...]]] = {
+    "stance": STANCE_LABELS,
+    "stance_holder": HOLDER_LABELS,
+    "uncertain": UNCERTAINTY_LABELS,
+}
+"""The sentence-level label fields and their names (each a ClassLabel, ``-1`` when missing)."""
 
 # --- Label Studio control names (the labeling config is generated from these) ----------
 LS_TEXT: Final = "text"
@@ -165,11 +174,100 @@ DEFAULT_CONFIG: Final = "sentences"
 SPLITS: Final[tuple[str, ...]] = ("train", "validation", "test")
 
 
+EVAL_CONFIGS: Final[tuple[str, ...]] = ("ner", "stance", "hedging")
+"""The configs that have a task to score (``sentences`` holds them all)."""
+
+
+class SpanRecord(TypedDict):
+    start: int
+    end: int
+    text: str
+
+
+class EntityRecord(SpanRecord):
+    label: int
+
+
+class Record(TypedDict):
+    """One row of the ``sentences`` config as plain Python values (labels as class indices)."""
+
+    id: str
+    doc_id: str
+    sentence_index: int
+    text: str
+    text_en: str | None
+    start: int
+    end: int
+    tokens: list[str]
+    token_starts: list[int]
+    token_ends: list[int]
+    entities: list[EntityRecord]
+    ner_tags: list[int]
+    stance_target: str | None
+    stance: int
+    stance_holder: int
+    hedge_cues: list[SpanRecord]
+    hedge_scopes: list[SpanRecord]
+    hedge_tags: list[int]
+    uncertain: int
+    source: str
+    outlet: str | None
+    text_license: str
+
+
+def require_config(config: str, known: tuple[str, ...] | None = None) -> str:
+    """``config`` if it is one of ``known`` (default: every config); else one clear error."""
+    choices = tuple(CONFIGS) if known is None else known
+    if config not in choices:
+        raise SqcorpusError(
+            f"unknown config {config!r}; expected one of {', '.join(choices)}", field="config"
+        )
+    return config
+
+
+def require_split(split: str) -> str:
+    """``split`` if it is a split of the corpus; else one clear error."""
+    if split not in SPLITS:
+        raise SqcorpusError(
+            f"unknown split {split!r}; expected one of {', '.join(SPLITS)}", field="split"
+        )
+    return split
+
+
 def config_features(config: str) -> Features:
     """The Features of one config, a column subset of :data:`FEATURES`."""
-    try:
-        columns = CONFIGS[config]
-    except KeyError:
-        known = ", ".join(CONFIGS)
-        raise ValueError(f"unknown config {config!r}; expected one of {known}") from None
-    return Features({name: FEATURES[name] for name in columns})
+    return Features({name: FEATURES[name] for name in CONFIGS[require_config(config)]})
+
+
+def class_label(field: str) -> ClassLabel:
+    """The ClassLabel of a label field: sentence-level, a tag sequence, or ``entities``."""
+    feature = FEATURES[field]
+    if isinstance(feature, List):
+        feature = feature.feature
+    if isinstance(feature, dict):
+        feature = feature["label"]
+    if not isinstance(feature, ClassLabel):
+        raise SqcorpusError(f"{field!r} holds no class labels", field=field)
+    return feature
+
+
+def label_name(field: str, index: int) -> str | None:
+    """The name of class ``index`` of a label field; ``None`` for a missing label (-1)."""
+    if index == MISSING_LABEL:
+        return None
+    name: str = class_label(field).int2str(index)
+    return name
+
+
+def label_index(field: str, name: str | None) -> int:
+    """The class index of label ``name`` of a field; ``-1`` (missing) for ``None``."""
+    if name is None:
+        return MISSING_LABEL
+    index: int = class_label(field).str2int(name)
+    return index
+
+
+def tag_names(field: str, indices: list[int]) -> list[str]:
+    """A tag sequence (``ner_tags``, ``hedge_tags``) as names."""
+    names: list[str] = class_label(field).int2str(indices)
+    return names

@@ -15,9 +15,7 @@ from typing import Final
 
 from .. import paths, schema
 from ..errors import SqcorpusError
-from ..files import write_atomic
-
-CONFIG_PATH_PARTS: Final = ("annotation", "label_config.xml")
+from ..generated import Generated, sync, whole_file
 
 # Tableau-10 colours: distinct, readable with the white label text Label Studio uses.
 ENTITY_COLOURS: Final[dict[str, str]] = {
@@ -233,28 +231,7 @@ def check_label_config(xml: str, where: str) -> None:
         )
 
 
-def config_path() -> Path:
-    """``annotation/label_config.xml`` of the project root."""
-    return paths.project_root().joinpath(*CONFIG_PATH_PARTS)
-
-
-def write_label_config(path: Path | None = None) -> Path:
-    """Write the generated config (atomically: temp file, then rename)."""
-    target = path or config_path()
-    write_atomic(target, label_config())
-    return target
-
-
-def check_label_config_file(path: Path | None = None) -> Path:
-    """Raise unless the file exists, matches the schema and equals the generated config."""
-    target = path or config_path()
-    try:
-        xml = target.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        raise SqcorpusError(f"cannot read label config: {err}", file=target) from None
-    check_label_config(xml, str(target))
-    if xml != label_config():
-        raise SqcorpusError(
-            "differs from the generated config: run `sqcorpus label-config`", file=target
-        )
-    return target
+def update_label_config(*, check: bool = False, path: Path | None = None) -> Generated:
+    """Write (or with ``check``, compare) ``annotation/label_config.xml`` from the schema."""
+    target = path or paths.label_config_file()
+    return sync("label-config", target, whole_file(target), label_config(), check=check)

@@ -1,12 +1,12 @@
 """Reference baselines and the README's baseline table.
 
 * ``majority``: the most frequent stance and uncertainty class of ``train``.
-* ``rules``: the rule-based pre-annotator (``sqcorpus.preannotate``): entities and hedge cues.
+* ``rules``: the rule-based pre-annotator (``annotate.preannotate``): entities and hedge cues.
 * ``crf``: a linear-chain CRF (sklearn-crfsuite) for NER tags and hedge-cue tags, trained on
   the annotated ``train`` sentences with fixed hyper-parameters and simple token features;
   the training is deterministic, so the table is reproducible to the digit.
 
-Every baseline writes predictions in the format :func:`sqcorpus.evaluation.evaluate` reads, one
+Every baseline writes predictions in the format :func:`sqcorpus.evaluate` reads, one
 object a sentence with the fields of every config it covers.
 """
 
@@ -20,10 +20,16 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import sklearn_crfsuite
+
 from .. import paths, schema
+from ..annotate import preannotate  # the module, so that a test can replace its function
 from ..errors import SqcorpusError
+from ..generated import Generated, marker_block, sync
 from ..models import Token
-from .score import BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED, Figure, is_scored, score
+from ..release.store import open_release
+from .metrics import BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED, Figure
+from .score import is_scored, score
 
 BASELINES: dict[str, tuple[str, ...]] = {
     "majority": ("stance", "hedging"),
@@ -53,19 +59,19 @@ def _annotated(records: Sequence[Record]) -> list[Record]:
 # --- majority --------------------------------------------------------------------------------
 
 
-def _majority_label(train: Sequence[Record], field: str, names: tuple[str, ...]) -> str:
+def _majority_label(train: Sequence[Record], field: str) -> str:
     counts = Counter(r[field] for r in train if r[field] != schema.MISSING_LABEL)
     if not counts:
         raise SqcorpusError(f"no annotated {field} label in split 'train'", field=field)
     # Ties go to the label declared first in the schema, so the choice never depends on order.
-    best = max(range(len(names)), key=lambda i: (counts[i], -i))
-    return names[best]
+    best = max(range(len(schema.SENTENCE_LABELS[field])), key=lambda i: (counts[i], -i))
+    return schema.class_label(field).int2str(best)  # type: ignore[no-any-return]
 
 
 def majority(train: Sequence[Record], records: Sequence[Record]) -> list[dict[str, Any]]:
     """Predict the majority stance and uncertainty class of ``train`` for every sentence."""
-    stance = _majority_label(train, "stance", schema.STANCE_LABELS)
-    uncertain = _majority_label(train, "uncertain", schema.UNCERTAINTY_LABELS)
+    stance = _majority_label(train, "stance")
+    uncertain = _majority_label(train, "uncertain")
     return [{"id": r["id"], "stance": stance, "uncertain": uncertain} for r in records]
 
 
@@ -84,11 +90,9 @@ def record_tokens(record: Record) -> tuple[Token, ...]:
 
 def rules(train: Sequence[Record], records: Sequence[Record]) -> list[dict[str, Any]]:
     """Predictions of the rule-based pre-annotator (it needs no training data)."""
-    from ..annotate.preannotate import preannotate
-
     predictions = []
     for record in records:
-        annotation = preannotate(record["text"], record_tokens(record))
+        annotation = preannotate.preannotate(record["text"], record_tokens(record))
         predictions.append(
             {
                 "id": record["id"],
@@ -97,7 +101,7 @@ def rules(train: Sequence[Record], records: Sequence[Record]) -> list[dict[str, 
                 ],
                 "hedge_cues": [{"start": s.start, "end": s.end} for s in annotation.hedge_cues],
                 "hedge_scopes": [{"start": s.start, "end": s.end} for s in annotation.hedge_scopes],
-                "uncertain": schema.UNCERTAINTY_LABELS[bool(annotation.hedge_cues)],
+                "uncertain": schema.label_name("uncertain", int(bool(annotation.hedge_cues))),
             }
         )
     return predictions
@@ -147,8 +151,6 @@ def sentence_features(tokens: Sequence[str]) -> list[dict[str, Any]]:
 
 def train_crf(sequences: Sequence[Sequence[str]], labels: Sequence[Sequence[str]]) -> Any:
     """A CRF with the fixed :data:`CRF_PARAMS`, trained on token sequences."""
-    import sklearn_crfsuite
-
     model = sklearn_crfsuite.CRF(**CRF_PARAMS)
     model.fit([sentence_features(s) for s in sequences], [list(tags) for tags in labels])
     return model
@@ -160,8 +162,8 @@ def crf(train: Sequence[Record], records: Sequence[Record]) -> list[dict[str, An
     if not annotated:
         raise SqcorpusError("no annotated sentence in split 'train' to train the CRF on")
     tokens = [r["tokens"] for r in annotated]
-    ner = train_crf(tokens, [[schema.NER_TAGS[t] for t in r["ner_tags"]] for r in annotated])
-    hedge = train_crf(tokens, [[schema.HEDGE_TAGS[t] for t in r["hedge_tags"]] for r in annotated])
+    ner = train_crf(tokens, [schema.tag_names("ner_tags", r["ner_tags"]) for r in annotated])
+    hedge = train_crf(tokens, [schema.tag_names("hedge_tags", r["hedge_tags"]) for r in annotated])
     features = [sentence_features(r["tokens"]) for r in records]
     ner_tags = ner.predict(features) if records else []
     hedge_tags = hedge.predict(features) if records else []
@@ -171,7 +173,7 @@ def crf(train: Sequence[Record], records: Sequence[Record]) -> list[dict[str, An
             "ner_tags": list(ner_seq),
             "hedge_tags": list(hedge_seq),
             # Uncertain iff a cue is predicted: the schema's own definition of the label.
-            "uncertain": schema.UNCERTAINTY_LABELS[any(t == "B-CUE" for t in hedge_seq)],
+            "uncertain": schema.label_name("uncertain", int(any(t == "B-CUE" for t in hedge_seq))),
         }
         for record, ner_seq, hedge_seq in zip(records, ner_tags, hedge_tags, strict=True)
     ]
@@ -194,17 +196,12 @@ def predict(
     releases_dir: Path | None = None,
 ) -> list[dict[str, Any]]:
     """Predictions of baseline ``name`` for every sentence of ``split`` (trained on train)."""
-    from ..release.loading import load_records
-
     if name not in _RUNNERS:
         raise SqcorpusError(
             f"unknown baseline {name!r}; expected one of {', '.join(_RUNNERS)}", field="baseline"
         )
-    if split not in schema.SPLITS:
-        raise SqcorpusError(
-            f"unknown split {split!r}; expected one of {', '.join(schema.SPLITS)}", field="split"
-        )
-    records = load_records(version, releases_dir=releases_dir)
+    schema.require_split(split)
+    records = open_release(version, releases_dir).records()
     return _RUNNERS[name](records["train"], records[split])
 
 
@@ -250,10 +247,10 @@ def baseline_table(
     version: str | None = None, split: str = "test", *, releases_dir: Path | None = None
 ) -> str:
     """A Markdown table of every baseline on ``split`` with 95% bootstrap intervals."""
-    from ..release.loading import load_records, resolve_version
-
-    resolved = resolve_version(version, releases_dir)
-    records = load_records(resolved, releases_dir=releases_dir)
+    schema.require_split(split)
+    release = open_release(version, releases_dir)
+    resolved = release.version
+    records = release.records()
     train, target = records["train"], records[split]
     trained = bool(_annotated(train))
     scored = {config: sum(is_scored(config, r) for r in target) for config in ("ner", "stance")}
@@ -289,51 +286,8 @@ def baseline_table(
 # --- README block ------------------------------------------------------------------------------
 
 
-def readme_path() -> Path:
-    return paths.project_root() / "README.md"
-
-
-def _split_readme(text: str, path: Path) -> tuple[str, str, str]:
-    begin, end = text.find(README_BEGIN), text.find(README_END)
-    if begin < 0 or end < begin:
-        raise SqcorpusError(f"markers {README_BEGIN} ... {README_END} not found", file=path)
-    head = text[: begin + len(README_BEGIN)]
-    return head, text[len(head) : end], text[end:]
-
-
-def readme_block(table: str) -> str:
-    """What goes between the README markers for a given table."""
-    return "\n" + table
-
-
-def _read_readme(path: Path) -> tuple[str, str, str]:
-    """The README split around its baseline block: (head, block, tail)."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as err:
-        raise SqcorpusError(f"cannot read README: {err}", file=path) from None
-    return _split_readme(text, path)
-
-
-def write_readme(table: str, path: Path | None = None) -> bool:
-    """Replace the README's baseline block; True if the file changed."""
-    from ..files import write_atomic
-
-    path = path or readme_path()
-    head, block, tail = _read_readme(path)
-    if block == readme_block(table):
-        return False
-    write_atomic(path, head + readme_block(table) + tail)
-    return True
-
-
-def check_readme(table: str, path: Path | None = None) -> None:
-    """Raise :class:`SqcorpusError` if the README's baseline block is not ``table``."""
-    path = path or readme_path()
-    _, block, _ = _read_readme(path)
-    if block != readme_block(table):
-        raise SqcorpusError(
-            "the baselines block is out of date: run `sqcorpus baseline --table --write-readme`",
-            file=path,
-            field="baselines",
-        )
+def update_readme(table: str, *, check: bool = False, path: Path | None = None) -> Generated:
+    """Put ``table`` between README.md's baseline markers (with ``check``, only compare)."""
+    path = path or paths.readme_file()
+    part = marker_block(path, README_BEGIN, README_END, "README")
+    return sync("baseline --table --write-readme", path, part, table, check=check)

@@ -9,23 +9,20 @@ configs, features (ClassLabel names) and split sizes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+from datasets import DatasetInfo
+from datasets.info import DatasetInfosDict
+from datasets.splits import SplitDict, SplitInfo
+from datasets.utils.metadata import MetadataConfigs
+from huggingface_hub import DatasetCardData
 
 from .. import paths, schema
+from ..about import PRETTY_NAME, RIGHTS_SUMMARY
 from ..errors import SqcorpusError
-from ..files import write_atomic
-from .generated import (
-    PRETTY_NAME,
-    RIGHTS_SUMMARY,
-    Release,
-    first_difference,
-    get_release,
-)
-
-if TYPE_CHECKING:
-    from huggingface_hub import DatasetCardData
+from ..generated import Generated, Part, read_text, sync
+from ..release.store import Release, open_release
 
 FENCE = "---"
 LICENSE_NAME = "sqcorpus-mixed-rights"
@@ -53,12 +50,6 @@ def data_path(version: str, config: str, split: str) -> str:
 
 def card_data(release: Release) -> DatasetCardData:
     """The metadata of the dataset card for ``release``."""
-    from datasets import DatasetInfo
-    from datasets.info import DatasetInfosDict
-    from datasets.splits import SplitDict, SplitInfo
-    from datasets.utils.metadata import MetadataConfigs
-    from huggingface_hub import DatasetCardData
-
     manifest = release.manifest
     files = manifest["files"]
     card = DatasetCardData(
@@ -138,40 +129,23 @@ def split_front_matter(text: str) -> tuple[str, str]:
     raise SqcorpusError("front matter opened with '---' is never closed", field="front matter")
 
 
-def with_front_matter(text: str, front_matter: str) -> str:
-    """``text`` with its front matter replaced (or inserted at the top, before a blank line)."""
-    current, body = split_front_matter(text)
-    if not current:
-        return front_matter + "\n" + body
-    return front_matter + body
-
-
-@dataclass(frozen=True, slots=True)
-class CardResult:
-    path: Path
-    version: str
-    changed: bool
-    difference: str | None
+def front_matter_part(path: Path) -> Part:
+    """README.md cut around its front matter (none yet: inserted at the top, then a blank line)."""
+    text = read_text(path, "README.md")
+    try:
+        current, body = split_front_matter(text)
+    except SqcorpusError as err:
+        raise SqcorpusError(err.reason, file=path, field="front matter") from None
+    return Part("", current, body if current else "\n" + body)
 
 
 def update_card(
     *, check: bool = False, readme: Path | None = None, releases_dir: Path | None = None
-) -> CardResult:
+) -> Generated:
     """Regenerate (or with ``check``, compare) README.md's front matter from the latest release."""
-    path = readme or paths.project_root() / "README.md"
-    release = get_release(None, releases_dir)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise SqcorpusError("README.md not found", file=path) from None
-    try:
-        current, _ = split_front_matter(text)
-    except SqcorpusError as err:
-        raise SqcorpusError(err.reason, file=path, field="front matter") from None
-    expected = render_front_matter(release)
-    difference = first_difference(expected, current, file=path)
-    if difference is None:
-        return CardResult(path, release.version, changed=False, difference=None)
-    if not check:
-        write_atomic(path, with_front_matter(text, expected))
-    return CardResult(path, release.version, changed=True, difference=difference)
+    path = readme or paths.readme_file()
+    part = front_matter_part(path)
+    release = open_release(None, releases_dir)
+    return sync(
+        "card", path, part, render_front_matter(release), check=check, version=release.version
+    )

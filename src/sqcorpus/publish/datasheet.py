@@ -9,63 +9,48 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .. import paths, schema
 from ..errors import SqcorpusError
-from ..files import write_atomic
-from .generated import Release, document_metadata, first_difference, get_release
+from ..generated import Generated, marker_block, sync
+from ..release.counts import count_records
+from ..release.store import MANIFEST, Release, open_release
+from ..text.corpus import document_metadata
 
 BEGIN = "<!-- stats:begin -->"
 END = "<!-- stats:end -->"
-Row = dict[str, Any]
+_LABEL_ROWS = {"stance": "stance", "stance_holder": "stance holder", "uncertain": "uncertainty"}
+"""Row names of the sentence-level label fields in the statistics table."""
 
 
-def _split_counts(rows: Sequence[Row]) -> dict[str, int]:
-    """The statistics of one split (or of all), keyed by the row label of the table."""
-    counts: dict[str, int] = {
-        "documents": len({r["doc_id"] for r in rows}),
-        "sentences": len(rows),
-        "tokens": sum(len(r["tokens"]) for r in rows),
-        "entities": sum(len(r["entities"]) for r in rows),
-    }
-    entities = Counter(schema.ENTITY_LABELS[e["label"]] for r in rows for e in r["entities"])
-    counts.update({f"entity: {label}": entities[label] for label in schema.ENTITY_LABELS})
-
-    def labelled(field: str, names: tuple[str, ...], prefix: str) -> None:
-        values = Counter(r[field] for r in rows)
-        counts.update({f"{prefix}: {name}": values[i] for i, name in enumerate(names)})
-        counts[f"{prefix}: not annotated"] = values[schema.MISSING_LABEL]
-
-    labelled("stance", schema.STANCE_LABELS, "stance")
-    labelled("stance_holder", schema.HOLDER_LABELS, "stance holder")
-    labelled("uncertain", schema.UNCERTAINTY_LABELS, "uncertainty")
-    counts["hedge cues"] = sum(len(r["hedge_cues"]) for r in rows)
-    counts["hedge scopes"] = sum(len(r["hedge_scopes"]) for r in rows)
-    return counts
-
-
-def _check_against_manifest(total: Mapping[str, int], release: Release) -> None:
-    """The Parquet rows must give the manifest's counts; anything else is a broken release."""
-    counts = release.manifest["counts"]
-    expected: dict[str, int] = {
+def _rows(counts: Mapping[str, Any]) -> dict[str, int]:
+    """The release count of one split (or of all) as the rows of the statistics table."""
+    rows: dict[str, int] = {
         "documents": counts["documents"],
         "sentences": counts["sentences"],
         "tokens": counts["tokens"],
-        "hedge cues": counts["hedge_cues"],
-        "hedge scopes": counts["hedge_scopes"],
-        **{f"entity: {k}": v for k, v in counts["entities"].items()},
-        **{f"stance: {k}": v for k, v in counts["stance"].items()},
-        **{f"stance holder: {k}": v for k, v in counts["stance_holder"].items()},
-        **{f"uncertainty: {k}": v for k, v in counts["uncertain"].items()},
+        "entities": sum(counts["entities"].values()),
     }
-    for key, value in expected.items():
-        if total.get(key) != value:
+    rows.update({f"entity: {label}": n for label, n in counts["entities"].items()})
+    for field, title in _LABEL_ROWS.items():
+        rows.update({f"{title}: {name}": n for name, n in counts[field].items()})
+        rows[f"{title}: not annotated"] = counts["sentences"] - sum(counts[field].values())
+    rows["hedge cues"] = counts["hedge_cues"]
+    rows["hedge scopes"] = counts["hedge_scopes"]
+    return rows
+
+
+def _check_against_manifest(total: Mapping[str, Any], release: Release) -> None:
+    """The Parquet rows must give the manifest's counts; anything else is a broken release."""
+    recorded = {k: v for k, v in release.manifest["counts"].items() if k != "splits"}
+    for key in recorded.keys() | total.keys():
+        if total.get(key) != recorded.get(key):
             raise SqcorpusError(
-                f"the Parquet files give {key} = {total.get(key)}, the manifest {value}",
-                file=release.path / "manifest.json",
+                f"the Parquet files give {key} = {total.get(key)}, the manifest "
+                f"{recorded.get(key)}",
+                file=release.path / MANIFEST,
                 field="counts",
             )
 
@@ -86,12 +71,12 @@ def _cell(value: object) -> str:
 
 def stats_block(release: Release, *, raw_dir: Path | None = None) -> str:
     """The generated statistics of ``release`` as Markdown (without the marker lines)."""
-    from ..release.loading import load_records
-
-    records = load_records(release.version, releases_dir=release.path.parent)
-    per_split = {split: _split_counts(records[split]) for split in schema.SPLITS}
-    total = _split_counts([row for split in schema.SPLITS for row in records[split]])
-    _check_against_manifest(total, release)
+    records = release.records()
+    every = [row for split in schema.SPLITS for row in records[split]]
+    total_counts = count_records(every)
+    _check_against_manifest(total_counts, release)
+    per_split = {split: _rows(count_records(records[split])) for split in schema.SPLITS}
+    total = _rows(total_counts)
     manifest = release.manifest
     annotation = manifest.get("annotation", {})
     dates = annotation.get("annotation_dates") or []
@@ -135,25 +120,6 @@ def stats_block(release: Release, *, raw_dir: Path | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _block_span(text: str, path: Path) -> tuple[int, int]:
-    """Line indexes of the begin and end markers."""
-    lines = text.splitlines()
-    try:
-        begin = next(i for i, line in enumerate(lines) if line.strip() == BEGIN)
-        end = next(i for i in range(begin + 1, len(lines)) if lines[i].strip() == END)
-    except StopIteration:
-        raise SqcorpusError(f"markers {BEGIN} ... {END} not found", file=path) from None
-    return begin, end
-
-
-@dataclass(frozen=True, slots=True)
-class DatasheetResult:
-    path: Path
-    version: str
-    changed: bool
-    difference: str | None
-
-
 def update_datasheet(
     *,
     check: bool = False,
@@ -161,21 +127,10 @@ def update_datasheet(
     releases_dir: Path | None = None,
     raw_dir: Path | None = None,
     version: str | None = None,
-) -> DatasheetResult:
+) -> Generated:
     """Regenerate (or with ``check``, compare) the statistics block of DATASHEET.md."""
-    path = datasheet or paths.project_root() / "DATASHEET.md"
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise SqcorpusError("datasheet not found", file=path) from None
-    begin, end = _block_span(text, path)
-    release = get_release(version, releases_dir)
+    path = datasheet or paths.datasheet_file()
+    part = marker_block(path, BEGIN, END, "datasheet")
+    release = open_release(version, releases_dir)
     expected = stats_block(release, raw_dir=raw_dir)
-    lines = text.splitlines(keepends=True)
-    current = "".join(lines[begin + 1 : end])
-    difference = first_difference(expected, current, file=path, offset=begin + 1)
-    if difference is None:
-        return DatasheetResult(path, release.version, changed=False, difference=None)
-    if not check:
-        write_atomic(path, "".join([*lines[: begin + 1], expected, *lines[end:]]))
-    return DatasheetResult(path, release.version, changed=True, difference=difference)
+    return sync("datasheet", path, part, expected, check=check, version=release.version)

@@ -10,13 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import io
-import json
 import os
-import re
 import shutil
 import tempfile
-from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -29,14 +26,14 @@ from .. import paths, schema
 from ..annotate.convert import TaskAnnotations, export_files, read_annotations, to_record
 from ..annotate.targets import read_stance_targets
 from ..errors import SqcorpusError
+from ..files import json_text, read_json
 from ..text.corpus import CorpusSentence, corpus_sentences, read_corpus
+from .counts import count_records
 from .croissant import write_croissant
 from .splits import read_split_file
+from .store import MANIFEST, is_prerelease, list_versions, read_manifest, sha256_file, version_key
 from .validate import validate_records
 
-VERSION_PATTERN = re.compile(r"(0|[1-9]\d{0,5})\.(0|[1-9]\d{0,5})\.(0|[1-9]\d{0,5})(?:-rc\.([1-9]\d{0,3}))?")
-"""``X.Y.Z`` or the pre-release ``X.Y.Z-rc.N`` (semantic versioning), always matched whole."""
-MANIFEST = "manifest.json"
 # Fixed writer settings: with pyarrow pinned, the same rows give the same bytes.
 PARQUET_OPTIONS: dict[str, Any] = {
     "compression": "zstd",
@@ -55,54 +52,6 @@ class BuildSummary:
     manifest: dict[str, Any]
 
 
-def version_key(version: str) -> tuple[int, int, int, int, int]:
-    """Semantic-version order: ``2.0.0-rc.1`` < ``2.0.0-rc.2`` < ``2.0.0``."""
-    match = VERSION_PATTERN.fullmatch(version) if isinstance(version, str) else None
-    if not match:
-        shown = repr(version)[:40]
-        raise SqcorpusError(f"not a version X.Y.Z or X.Y.Z-rc.N: {shown}", field="version")
-    major, minor, patch = (int(part) for part in match.groups()[:3])
-    candidate = match.group(4)
-    return (major, minor, patch, 0, int(candidate)) if candidate else (major, minor, patch, 1, 0)
-
-
-def is_prerelease(version: str) -> bool:
-    """A pre-release (``0.x`` or ``X.Y.Z-rc.N``) may leave sentences unannotated."""
-    key = version_key(version)
-    return key[0] == 0 or key[3] == 0
-
-
-def list_versions(releases_dir: Path | None = None) -> list[str]:
-    """Released versions in semantic-version order (folders holding a manifest)."""
-    root = releases_dir or paths.releases_dir()
-    if not root.is_dir():
-        return []
-    found = [
-        p.name
-        for p in root.iterdir()
-        if VERSION_PATTERN.fullmatch(p.name) and (p / MANIFEST).is_file()
-    ]
-    return sorted(found, key=version_key)
-
-
-def read_manifest(version: str, releases_dir: Path | None = None) -> dict[str, Any]:
-    path = (releases_dir or paths.releases_dir()) / version / MANIFEST
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise SqcorpusError(f"release {version} does not exist", file=path.parent) from None
-    except (OSError, json.JSONDecodeError) as err:
-        raise SqcorpusError(f"cannot read manifest: {err}", file=path) from None
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def content_sha256(table: pa.Table) -> str:
     """Hash of the rows independent of the Parquet writer: the Arrow IPC stream, no metadata."""
     sink = io.BytesIO()
@@ -117,34 +66,6 @@ def _relative(path: Path) -> str:
         return path.resolve().relative_to(paths.project_root()).as_posix()
     except ValueError:
         return path.name
-
-
-def _counts(records: Sequence[Mapping[str, Any]], splits: Mapping[str, str]) -> dict[str, Any]:
-    entities = Counter(schema.ENTITY_LABELS[e["label"]] for r in records for e in r["entities"])
-
-    def labelled(field: str, names: tuple[str, ...]) -> dict[str, int]:
-        counter = Counter(r[field] for r in records if r[field] != schema.MISSING_LABEL)
-        return {name: counter[i] for i, name in enumerate(names)}
-
-    def per(field: str) -> dict[str, int]:
-        return dict(sorted(Counter(str(r[field]) for r in records).items()))
-
-    return {
-        "documents": len({r["doc_id"] for r in records}),
-        "sentences": len(records),
-        "sources": per("source"),
-        "text_licenses": per("text_license"),
-        "tokens": sum(len(r["tokens"]) for r in records),
-        "splits": {
-            split: sum(1 for r in records if splits[r["id"]] == split) for split in schema.SPLITS
-        },
-        "entities": {label: entities[label] for label in schema.ENTITY_LABELS},
-        "stance": labelled("stance", schema.STANCE_LABELS),
-        "stance_holder": labelled("stance_holder", schema.HOLDER_LABELS),
-        "uncertain": labelled("uncertain", schema.UNCERTAINTY_LABELS),
-        "hedge_cues": sum(len(r["hedge_cues"]) for r in records),
-        "hedge_scopes": sum(len(r["hedge_scopes"]) for r in records),
-    }
 
 
 def _annotation_info(tasks: Mapping[str, TaskAnnotations]) -> dict[str, Any]:
@@ -231,7 +152,8 @@ def build_release(
         assignment = _document_assignment(sentences, split_file)
         split_input = sha256_file(split_file)
     else:
-        split_input = hashlib.sha256(json.dumps(dict(sorted(assignment.items()))).encode()).hexdigest()
+        own = json_text(dict(sorted(assignment.items())))
+        split_input = hashlib.sha256(own.encode()).hexdigest()
     unassigned = [s.id for s in sentences if assignment.get(s.id) not in schema.SPLITS]
     if unassigned:
         raise SqcorpusError("sentence has no split", item=unassigned[0], field="assignment")
@@ -259,7 +181,7 @@ def build_release(
         "created_with": _package_versions(),
         "inputs": dict(sorted(inputs.items())),
         "files": {},
-        "counts": _counts(records, assignment),
+        "counts": count_records(records, assignment),
         "annotation": _annotation_info(tasks),
     }
 
@@ -274,9 +196,7 @@ def build_release(
                 )
                 name = f"{config}/{split}.parquet"
                 manifest["files"][name] = _write_parquet(rows, config, staging / name)
-        (staging / MANIFEST).write_text(
-            json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-        )
+        (staging / MANIFEST).write_text(json_text(manifest), encoding="utf-8")
         # Croissant metadata is derived from the manifest and not listed in it.
         write_croissant(staging, manifest)
         status = _install(staging, target)
@@ -305,7 +225,7 @@ def _install(staging: Path, target: Path) -> str:
     """Move a complete release into place; an existing version must be identical."""
     if target.exists():
         old = read_manifest(target.name, target.parent)
-        new = json.loads((staging / MANIFEST).read_text(encoding="utf-8"))
+        new = read_json(staging / MANIFEST, what="manifest")
         differing = sorted(
             name
             for name in set(old.get("files", {})) | set(new["files"])

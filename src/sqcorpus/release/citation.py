@@ -13,20 +13,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Final
 
+import yaml
+
 from .. import paths
+from ..about import ANNOTATIONS_LICENSE, AUTHOR, HOMEPAGE, KEYWORDS, TITLE
 from ..errors import SqcorpusError
-from ..files import write_atomic
-from ..publish.generated import (
-    ANNOTATIONS_LICENSE,
-    AUTHOR,
-    HOMEPAGE,
-    KEYWORDS,
-    TITLE,
-    changelog_path,
-    first_difference,
-    get_release,
-    release_date,
-)
+from ..generated import Generated, sync, whole_file
+from .store import Release, open_release, release_date
 
 FORMATS: Final = ("bibtex", "cff", "apa")
 CFF_HEADER: Final = (
@@ -56,12 +49,16 @@ def citation(
     version: str | None = None, *, releases_dir: Path | None = None, changelog: Path | None = None
 ) -> Citation:
     """The citation of release ``version`` (default: the latest), dated from CHANGELOG.md."""
-    release = get_release(version, releases_dir)
+    return release_citation(open_release(version, releases_dir), changelog)
+
+
+def release_citation(release: Release, changelog: Path | None = None) -> Citation:
+    """The citation of a resolved release, dated from CHANGELOG.md."""
     released = release_date(release.version, changelog)
     if released is None:
         raise SqcorpusError(
             f"no dated heading '## [{release.version}] - YYYY-MM-DD' for this release",
-            file=changelog or changelog_path(),
+            file=changelog or paths.changelog_file(),
             item=release.version,
         )
     return Citation(release.version, released)
@@ -99,8 +96,6 @@ def to_cff(cite: Citation) -> dict[str, Any]:
 
 
 def render_cff(cite: Citation) -> str:
-    import yaml
-
     # PyYAML quotes the date strings (they would otherwise read back as dates), so every
     # YAML loader sees the strings the CFF schema asks for.
     body = yaml.safe_dump(to_cff(cite), sort_keys=False, allow_unicode=True, width=90)
@@ -156,27 +151,21 @@ def render(cite: Citation, fmt: str) -> str:
         ) from None
 
 
-@dataclass(frozen=True, slots=True)
-class CffResult:
-    path: Path
-    version: str
-    changed: bool
-    difference: str | None
-
-
 def write_cff(
     *,
     check: bool = False,
     path: Path | None = None,
     releases_dir: Path | None = None,
     changelog: Path | None = None,
-) -> CffResult:
+) -> Generated:
     """Write (or with ``check``, compare) CITATION.cff for the latest release."""
-    target = path or paths.project_root() / "CITATION.cff"
+    target = path or paths.citation_file()
     cite = citation(None, releases_dir=releases_dir, changelog=changelog)
-    expected = render_cff(cite)
-    current = target.read_text(encoding="utf-8") if target.is_file() else ""
-    difference = first_difference(expected, current, file=target)
-    if difference is not None and not check:
-        write_atomic(target, expected)
-    return CffResult(target, cite.version, difference is not None, difference)
+    return sync(
+        "cite --write-cff",
+        target,
+        whole_file(target),
+        render_cff(cite),
+        check=check,
+        version=cite.version,
+    )

@@ -11,30 +11,19 @@ manifest (it is derived from it) and is deterministic: same manifest, same bytes
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 
+import mlcroissant as mlc
 from datasets import ClassLabel, List, Value
 
 from .. import schema
+from ..about import ANNOTATIONS_LICENSE_URL, AUTHOR, HOMEPAGE, KEYWORDS, NAME, RIGHTS_SUMMARY
 from ..errors import SqcorpusError
-from ..files import write_atomic
-from ..publish.generated import (
-    ANNOTATIONS_LICENSE_URL,
-    AUTHOR,
-    HOMEPAGE,
-    KEYWORDS,
-    NAME,
-    RIGHTS_SUMMARY,
-    first_difference,
-    get_release,
-    release_date,
-)
-
-if TYPE_CHECKING:
-    import mlcroissant as mlc
+from ..files import json_text, write_atomic
+from ..generated import Generated, sync, whole_file
+from .citation import Citation, render_bibtex
+from .store import open_release, release_date
 
 CROISSANT: Final = "croissant.json"
 CONFORMS_TO: Final = "http://mlcommons.org/croissant/1.1"
@@ -57,18 +46,18 @@ def _label_sets() -> dict[str, tuple[str, ...]]:
     return found
 
 
-def _data_type(mlc_: Any, feature: Any, name: str) -> Any:
+def _data_type(feature: Any, name: str) -> Any:
     if isinstance(feature, ClassLabel):
-        return mlc_.DataType.INT64
+        return mlc.DataType.INT64
     if isinstance(feature, Value) and feature.dtype in _DTYPES:
-        return getattr(mlc_.DataType, _DTYPES[feature.dtype])
+        return getattr(mlc.DataType, _DTYPES[feature.dtype])
     raise SqcorpusError(f"no Croissant data type for {feature!r}", field=name)
 
 
-def _source(mlc_: Any, file_id: str, column: str, json_path: str | None = None) -> mlc.Source:
-    transforms = [mlc_.Transform(json_path=json_path)] if json_path else []
-    return mlc_.Source(
-        file_object=file_id, extract=mlc_.Extract(column=column), transforms=transforms
+def _source(file_id: str, column: str, json_path: str | None = None) -> mlc.Source:
+    transforms = [mlc.Transform(json_path=json_path)] if json_path else []
+    return mlc.Source(
+        file_object=file_id, extract=mlc.Extract(column=column), transforms=transforms
     )
 
 
@@ -78,7 +67,7 @@ def _label_description(name: str) -> str:
     return f"Class index (see record set labels/{name}): {listed}."
 
 
-def _fields(mlc_: Any, record_set: str, config: str, file_id: str) -> list[mlc.Field]:
+def _fields(record_set: str, config: str, file_id: str) -> list[mlc.Field]:
     """One Field per column; a list of spans becomes an array Field with one sub-field a key."""
     fields = []
     for name, feature in schema.config_features(config).items():
@@ -87,12 +76,12 @@ def _fields(mlc_: Any, record_set: str, config: str, file_id: str) -> list[mlc.F
         array = {"is_array": True, "array_shape": "-1"} if isinstance(feature, List) else {}
         if isinstance(inner, dict):
             sub_fields = [
-                mlc_.Field(
+                mlc.Field(
                     id=f"{field_id}/{key}",
                     name=key,
-                    data_types=[_data_type(mlc_, sub, key)],
+                    data_types=[_data_type(sub, key)],
                     # Each sub-field reads its key out of every struct of the list.
-                    source=_source(mlc_, file_id, name, json_path=key),
+                    source=_source(file_id, name, json_path=key),
                     **(
                         {"description": _label_description(name)}
                         if isinstance(sub, ClassLabel)
@@ -102,21 +91,21 @@ def _fields(mlc_: Any, record_set: str, config: str, file_id: str) -> list[mlc.F
                 for key, sub in inner.items()
             ]
             fields.append(
-                mlc_.Field(
+                mlc.Field(
                     id=field_id,
                     name=name,
                     sub_fields=sub_fields,
-                    source=_source(mlc_, file_id, name),
+                    source=_source(file_id, name),
                     **array,
                 )
             )
             continue
         fields.append(
-            mlc_.Field(
+            mlc.Field(
                 id=field_id,
                 name=name,
-                data_types=[_data_type(mlc_, inner, name)],
-                source=_source(mlc_, file_id, name),
+                data_types=[_data_type(inner, name)],
+                source=_source(file_id, name),
                 **(
                     {"description": _label_description(name)}
                     if isinstance(inner, ClassLabel)
@@ -128,20 +117,20 @@ def _fields(mlc_: Any, record_set: str, config: str, file_id: str) -> list[mlc.F
     return fields
 
 
-def _label_record_sets(mlc_: Any) -> list[mlc.RecordSet]:
+def _label_record_sets() -> list[mlc.RecordSet]:
     """Enumerations of the class names, with the data inline."""
     record_sets = []
     for name, names in _label_sets().items():
         rs_id = f"labels/{name}"
         record_sets.append(
-            mlc_.RecordSet(
+            mlc.RecordSet(
                 id=rs_id,
                 name=rs_id,
                 description=f"Names of the class indices of the field {name!r}.",
                 key=f"{rs_id}/index",
                 fields=[
-                    mlc_.Field(id=f"{rs_id}/index", name="index", data_types=[mlc_.DataType.INT64]),
-                    mlc_.Field(id=f"{rs_id}/name", name="name", data_types=[mlc_.DataType.TEXT]),
+                    mlc.Field(id=f"{rs_id}/index", name="index", data_types=[mlc.DataType.INT64]),
+                    mlc.Field(id=f"{rs_id}/name", name="name", data_types=[mlc.DataType.TEXT]),
                 ],
                 data=[
                     {f"{rs_id}/index": i, f"{rs_id}/name": label} for i, label in enumerate(names)
@@ -155,10 +144,6 @@ def croissant_metadata(
     manifest: dict[str, Any], *, changelog: Path | None = None
 ) -> dict[str, Any]:
     """The Croissant JSON-LD of the release described by ``manifest``."""
-    import mlcroissant as mlc
-
-    from .citation import Citation, render_bibtex
-
     version = manifest["version"]
     released = release_date(version, changelog)
     distribution = []
@@ -188,7 +173,7 @@ def croissant_metadata(
                     name=record_set,
                     description=f"The {split} split of the {config!r} config.",
                     key=f"{record_set}/id",
-                    fields=_fields(mlc, record_set, config, file_id),
+                    fields=_fields(record_set, config, file_id),
                 )
             )
     metadata = mlc.Metadata(
@@ -207,7 +192,7 @@ def croissant_metadata(
         url=HOMEPAGE,
         cite_as=render_bibtex(Citation(version, released)) if released else None,
         distribution=distribution,
-        record_sets=[*_label_record_sets(mlc), *record_sets],
+        record_sets=[*_label_record_sets(), *record_sets],
     )
     errors = metadata.issues.errors
     if errors:
@@ -216,8 +201,7 @@ def croissant_metadata(
 
 
 def render(manifest: dict[str, Any], *, changelog: Path | None = None) -> str:
-    document = croissant_metadata(manifest, changelog=changelog)
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    return json_text(croissant_metadata(manifest, changelog=changelog))
 
 
 def write_croissant(
@@ -229,27 +213,15 @@ def write_croissant(
     return path
 
 
-@dataclass(frozen=True, slots=True)
-class CroissantResult:
-    path: Path
-    version: str
-    changed: bool
-    difference: str | None
-
-
 def update_croissant(
     version: str | None = None,
     *,
     check: bool = False,
     releases_dir: Path | None = None,
     changelog: Path | None = None,
-) -> CroissantResult:
+) -> Generated:
     """Regenerate (or with ``check``, compare) a release's ``croissant.json``."""
-    release = get_release(version, releases_dir)
+    release = open_release(version, releases_dir)
     path = release.path / CROISSANT
     expected = render(release.manifest, changelog=changelog)
-    current = path.read_text(encoding="utf-8") if path.is_file() else ""
-    difference = first_difference(expected, current, file=path)
-    if difference is not None and not check:
-        write_atomic(path, expected)
-    return CroissantResult(path, release.version, difference is not None, difference)
+    return sync("croissant", path, whole_file(path), expected, check=check, version=release.version)

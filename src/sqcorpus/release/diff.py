@@ -1,16 +1,18 @@
 """What changed between two releases: sentences added or removed, text, split and labels per layer.
 
-Both releases are read through :func:`sqcorpus.loading.load_records`, so both are verified
-against their manifests first. Sentences are matched by their stable id.
+Both releases are read through :meth:`Release.records`, so both are verified against their
+manifests first. Sentences are matched by their stable id.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
 from .. import schema
+from .store import open_release
 
 LAYERS: Final[dict[str, tuple[str, ...]]] = {
     "entities": ("entities", "ner_tags"),
@@ -49,7 +51,9 @@ class ReleaseDiff:
         return asdict(self)
 
 
-def _indexed(records: dict[str, list[dict[str, Any]]]) -> dict[str, tuple[str, dict[str, Any]]]:
+def _indexed(
+    records: Mapping[str, Sequence[Mapping[str, Any]]],
+) -> dict[str, tuple[str, Mapping[str, Any]]]:
     return {row["id"]: (split, row) for split, rows in records.items() for row in rows}
 
 
@@ -63,26 +67,23 @@ def _spans(value: list[dict[str, Any]], names: tuple[str, ...] | None) -> list[s
 
 
 def _readable(name: str, value: Any) -> Any:
-    feature = schema.FEATURES[name]
     if name == "entities":
         return _spans(value, schema.ENTITY_LABELS)
     if name in ("hedge_cues", "hedge_scopes"):
         return _spans(value, None)
-    if hasattr(feature, "names"):  # sentence-level ClassLabel
-        return "-" if value == schema.MISSING_LABEL else feature.names[value]
-    if hasattr(feature, "feature") and hasattr(feature.feature, "names"):  # tag sequence
-        return " ".join(feature.feature.names[v] for v in value)
+    if name in schema.SENTENCE_LABELS:
+        return schema.label_name(name, value) or "-"
+    if name in ("ner_tags", "hedge_tags"):
+        return " ".join(schema.tag_names(name, value))
     return value
 
 
 def diff_releases(old: str, new: str, *, releases_dir: Path | None = None) -> ReleaseDiff:
     """Compare release ``old`` with release ``new`` sentence by sentence."""
-    from .loading import load_records, resolve_version
-
-    old_v, new_v = resolve_version(old, releases_dir), resolve_version(new, releases_dir)
-    before = _indexed(load_records(old_v, releases_dir=releases_dir))
-    after = _indexed(load_records(new_v, releases_dir=releases_dir))
-    result = ReleaseDiff(old_v, new_v)
+    old_release, new_release = open_release(old, releases_dir), open_release(new, releases_dir)
+    before = _indexed(old_release.records())
+    after = _indexed(new_release.records())
+    result = ReleaseDiff(old_release.version, new_release.version)
     result.added = sorted(set(after) - set(before))
     result.removed = sorted(set(before) - set(after))
     for sid in sorted(set(before) & set(after)):

@@ -1,6 +1,6 @@
 """Exports of a release for other tools: CoNLL-2003 style columns, JSON Lines, spaCy DocBin.
 
-Every export is written from the verified release (``load_records``), one file a split, to
+Every export is written from the verified release (:meth:`Release.records`), one file a split, to
 a temporary path renamed into place, so a failed export never leaves half a file.
 """
 
@@ -14,16 +14,11 @@ from typing import Any
 from .. import schema
 from ..errors import SqcorpusError
 from ..files import write_atomic
+from .store import open_release
 
 FORMATS: dict[str, str] = {"conll": ".conll", "jsonl": ".jsonl", "spacy": ".spacy"}
 DOCSTART = "-DOCSTART- -X- O O"
 """The CoNLL-2003 document separator line (readers skip lines starting with -DOCSTART-)."""
-
-_SENTENCE_LABELS = {
-    "stance": schema.STANCE_LABELS,
-    "stance_holder": schema.HOLDER_LABELS,
-    "uncertain": schema.UNCERTAINTY_LABELS,
-}
 
 
 def named_record(record: Mapping[str, Any], columns: Iterable[str] | None = None) -> dict[str, Any]:
@@ -31,14 +26,12 @@ def named_record(record: Mapping[str, Any], columns: Iterable[str] | None = None
     out: dict[str, Any] = {}
     for name in columns if columns is not None else record:
         value = record[name]
-        if name == "ner_tags":
-            value = [schema.NER_TAGS[t] for t in value]
-        elif name == "hedge_tags":
-            value = [schema.HEDGE_TAGS[t] for t in value]
+        if name in ("ner_tags", "hedge_tags"):
+            value = schema.tag_names(name, value)
         elif name == "entities":
-            value = [{**e, "label": schema.ENTITY_LABELS[e["label"]]} for e in value]
-        elif name in _SENTENCE_LABELS:
-            value = None if value == schema.MISSING_LABEL else _SENTENCE_LABELS[name][value]
+            value = [{**e, "label": schema.label_name(name, e["label"])} for e in value]
+        elif name in schema.SENTENCE_LABELS:
+            value = schema.label_name(name, value)
         elif name in ("hedge_cues", "hedge_scopes"):
             value = [dict(span) for span in value]
         out[name] = value
@@ -163,8 +156,7 @@ def to_docs(records: Iterable[Mapping[str, Any]], nlp: Any = None) -> list[Any]:
             doc.spans[key] = [Span(doc, *_token_span(record, s)) for s in record[key]]
         for field in ("stance", "uncertain"):
             if record[field] != schema.MISSING_LABEL:
-                names = _SENTENCE_LABELS[field]
-                for position, name in enumerate(names):
+                for position, name in enumerate(schema.SENTENCE_LABELS[field]):
                     doc.cats[f"{field}:{name}"] = float(position == record[field])
         doc.user_data["id"] = record["id"]
         doc.user_data["doc_id"] = record["doc_id"]
@@ -206,21 +198,12 @@ def export(
 ) -> list[Path]:
     """Export a release: with ``split``, ``out`` is one file; without, ``out`` is a folder
     receiving ``<split><ext>`` for every split. Returns the files written."""
-    from .loading import load_records
-
     if fmt not in FORMATS:
         raise SqcorpusError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
-    config = config or schema.DEFAULT_CONFIG
-    if config not in schema.CONFIGS:
-        raise SqcorpusError(
-            f"unknown config {config!r}; expected one of {', '.join(schema.CONFIGS)}",
-            field="config",
-        )
-    if split is not None and split not in schema.SPLITS:
-        raise SqcorpusError(
-            f"unknown split {split!r}; expected one of {', '.join(schema.SPLITS)}", field="split"
-        )
-    records = load_records(version, releases_dir=releases_dir)
+    config = schema.require_config(config or schema.DEFAULT_CONFIG)
+    if split is not None:
+        schema.require_split(split)
+    records = open_release(version, releases_dir).records()
     targets = (
         {split: out}
         if split is not None

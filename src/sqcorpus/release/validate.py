@@ -11,12 +11,6 @@ from typing import Any
 from .. import schema
 from ..errors import SqcorpusError
 
-_SENTENCE_LABELS = {
-    "stance": schema.STANCE_LABELS,
-    "stance_holder": schema.HOLDER_LABELS,
-    "uncertain": schema.UNCERTAINTY_LABELS,
-}
-
 
 def validate_records(records: Iterable[Mapping[str, Any]], source: object = "release") -> None:
     """Raise :class:`SqcorpusError` on the first record that breaks an invariant."""
@@ -52,7 +46,7 @@ def validate_records(records: Iterable[Mapping[str, Any]], source: object = "rel
             previous_end = end
         for field, names in (("ner_tags", schema.NER_TAGS), ("hedge_tags", schema.HEDGE_TAGS)):
             _check_bio(record[field], names, fail, field)
-        for field, names in _SENTENCE_LABELS.items():
+        for field, names in schema.SENTENCE_LABELS.items():
             if not schema.MISSING_LABEL <= record[field] < len(names):
                 raise fail(f"label {record[field]} out of range 0..{len(names) - 1}", field)
         for field in ("entities", "hedge_cues", "hedge_scopes"):

@@ -96,10 +96,7 @@ def read_document(txt_path: Path) -> Document:
     meta_path = txt_path.with_suffix(".json")
     if not meta_path.is_file():
         raise SqcorpusError("metadata file is missing", file=meta_path)
-    try:
-        metadata = json.loads(meta_path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as err:
-        raise SqcorpusError(f"invalid JSON: {err}", file=meta_path) from None
+    metadata = _read_metadata(meta_path)
     for key in REQUIRED_METADATA:
         if key not in metadata:
             raise SqcorpusError("required metadata field is missing", file=meta_path, field=key)
@@ -134,6 +131,24 @@ def read_document(txt_path: Path) -> Document:
         message = f"{len(lines)} original lines for {len(document.paragraphs)} segments"
         raise SqcorpusError(message, file=original_path, field="lines")
     return Document(doc_id=doc_id, text=text, metadata=metadata, original=lines)
+
+
+def _read_metadata(path: Path) -> dict[str, Any]:
+    try:
+        metadata: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as err:
+        raise SqcorpusError(f"invalid JSON: {err}", file=path) from None
+    return metadata
+
+
+def document_metadata(doc_ids: list[str], raw_dir: Path | None = None) -> list[dict[str, Any]]:
+    """Metadata (``corpus/raw/<doc_id>.json``) of each document, ``{"doc_id": ...}`` if absent."""
+    directory = raw_dir or paths.raw_dir()
+    found = []
+    for doc_id in doc_ids:
+        path = directory / f"{doc_id}.json"
+        found.append(_read_metadata(path) if path.is_file() else {"doc_id": doc_id})
+    return found
 
 
 def read_corpus(raw_dir: Path | None = None) -> list[Document]:

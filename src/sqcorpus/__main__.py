@@ -1,0 +1,7 @@
+"""``python -m sqcorpus``: the ``sqcorpus`` command."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

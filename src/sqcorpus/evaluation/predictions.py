@@ -1,0 +1,172 @@
+"""Reading predictions: JSON objects keyed by sentence ``id``, each field checked against the
+gold sentence's tokens, with errors that name the file, line, id and field.
+
+Fields other than the config's are ignored, so one file can carry predictions for several
+configs.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from seqeval.scheme import IOB2, Tokens
+
+from ..errors import SqcorpusError
+
+# --- reading predictions ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PredictionRow:
+    """One prediction object and where it was read."""
+
+    line: int
+    data: Mapping[str, Any]
+    source: str
+
+    @property
+    def where(self) -> str:
+        return f"{self.source}, line {self.line}"
+
+    def error(self, message: str, field: str | None = None) -> SqcorpusError:
+        item = self.data.get("id") if isinstance(self.data.get("id"), str) else None
+        return SqcorpusError(message, file=self.where, item=item, field=field)
+
+
+def read_predictions(predictions: Path | str | Iterable[Mapping[str, Any]]) -> list[PredictionRow]:
+    """Prediction rows from a JSON Lines file (blank lines skipped) or an iterable of dicts."""
+    rows: list[PredictionRow] = []
+    if isinstance(predictions, str | Path):
+        path = Path(predictions)
+        source = str(path)
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as err:
+            raise SqcorpusError(f"cannot read predictions: {err}", file=path) from None
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            try:
+                data = json.loads(line)
+            except json.JSONDecodeError as err:
+                raise SqcorpusError(
+                    f"invalid JSON: {err.msg} (column {err.colno})", file=f"{source}, line {number}"
+                ) from None
+            rows.append(PredictionRow(number, data, source))
+    else:
+        source = "<predictions>"
+        rows = [PredictionRow(n, data, source) for n, data in enumerate(predictions, start=1)]
+    for row in rows:
+        if not isinstance(row.data, Mapping):
+            raise SqcorpusError("a prediction is a JSON object", file=row.where)
+        if not isinstance(row.data.get("id"), str):
+            raise row.error("missing or not a string", "id")
+    return rows
+
+
+def index_predictions(
+    rows: Sequence[PredictionRow], records: Sequence[Mapping[str, Any]], split: str
+) -> dict[str, PredictionRow]:
+    known = {r["id"] for r in records}
+    by_id: dict[str, PredictionRow] = {}
+    for row in rows:
+        sid = row.data["id"]
+        if sid not in known:
+            raise row.error(f"unknown sentence id (not in split {split!r})", "id")
+        if sid in by_id:
+            raise row.error(f"duplicate prediction (also on line {by_id[sid].line})", "id")
+        by_id[sid] = row
+    return by_id
+
+
+def require_predictions(
+    by_id: Mapping[str, PredictionRow], scored: Sequence[Mapping[str, Any]], source: str
+) -> list[PredictionRow]:
+    missing = [r["id"] for r in scored if r["id"] not in by_id]
+    if missing:
+        more = f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""
+        raise SqcorpusError(
+            f"no prediction for this sentence{more}", file=source, item=missing[0], field="id"
+        )
+    return [by_id[r["id"]] for r in scored]
+
+
+# --- parsing prediction fields ---------------------------------------------------------------
+
+
+def check_tags(
+    row: PredictionRow, field: str, tags: Any, record: Mapping[str, Any], types: set[str]
+) -> list[str]:
+    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+        raise row.error("must be a list of tag strings", field)
+    if len(tags) != len(record["tokens"]):
+        raise row.error(f"{len(tags)} tags for a sentence of {len(record['tokens'])} tokens", field)
+    for position, tag in enumerate(tags):
+        if tag != "O" and not (tag[:2] in ("B-", "I-") and tag[2:] in types):
+            raise row.error(f"unknown label {tag!r} at token {position}", field)
+    return tags
+
+
+def prediction_spans(
+    row: PredictionRow,
+    field: str,
+    spans: Any,
+    record: Mapping[str, Any],
+    labels: set[str] | None,
+) -> list[tuple[int, int, str]]:
+    """Character spans ``(start, end, label)`` checked against the sentence's tokens."""
+    if not isinstance(spans, list):
+        raise row.error("must be a list of span objects", field)
+    out = []
+    for position, span in enumerate(spans):
+        where = f"{field}[{position}]"
+        if not isinstance(span, Mapping):
+            raise row.error("a span is an object with start and end", where)
+        start, end = span.get("start"), span.get("end")
+        if not all(isinstance(v, int) and not isinstance(v, bool) for v in (start, end)):
+            raise row.error("start and end must be integers", where)
+        if not 0 <= start < end <= len(record["text"]):
+            raise row.error(f"span [{start}, {end}) is out of the sentence text", where)
+        if start not in record["token_starts"] or end not in record["token_ends"]:
+            raise row.error(
+                f"span [{start}, {end}) {record['text'][start:end]!r} is off token boundaries",
+                where,
+            )
+        label = ""
+        if labels is not None:
+            label = span.get("label")
+            if not isinstance(label, str) or label not in labels:
+                raise row.error(f"unknown label {label!r}", f"{where}.label")
+        out.append((start, end, label))
+    return out
+
+
+def spans_to_tags(
+    row: PredictionRow, field: str, spans: Sequence[tuple[int, int, str]], record: Mapping
+) -> list[str]:
+    tags = ["O"] * len(record["tokens"])
+    for start, end, label in sorted(spans):
+        inside = [
+            i
+            for i, (s, e) in enumerate(
+                zip(record["token_starts"], record["token_ends"], strict=True)
+            )
+            if start <= s and e <= end
+        ]
+        if any(tags[i] != "O" for i in inside):
+            raise row.error(f"spans overlap at [{start}, {end})", field)
+        for position, i in enumerate(inside):
+            tags[i] = ("B-" if position == 0 else "I-") + label
+    return tags
+
+
+def tag_spans(record: Mapping[str, Any], tags: Sequence[str]) -> list[tuple[int, int, str]]:
+    """Character spans of the strict IOB2 chunks of a tag sequence (seqeval's reading)."""
+    starts, ends = record["token_starts"], record["token_ends"]
+    return [
+        (starts[e.start], ends[e.end - 1], e.tag) for e in Tokens(list(tags), scheme=IOB2).entities
+    ]

@@ -1,0 +1,163 @@
+"""The release store, read side: versions, manifests, hashes, and a resolved :class:`Release`.
+
+This module sits at the bottom of everything that reads releases (loading, evaluation,
+publication, diff, export), so none of them needs the builder. A public entry point resolves
+the version once with :func:`open_release` (which reads the manifest once) and passes the
+``Release`` down.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, Final
+
+import pyarrow.parquet as pq
+
+from .. import paths, schema
+from ..errors import SqcorpusError
+from ..files import read_json
+
+VERSION_PATTERN: Final = re.compile(
+    r"(0|[1-9]\d{0,5})\.(0|[1-9]\d{0,5})\.(0|[1-9]\d{0,5})(?:-rc\.([1-9]\d{0,3}))?"
+)
+"""``X.Y.Z`` or the pre-release ``X.Y.Z-rc.N`` (semantic versioning), always matched whole."""
+MANIFEST: Final = "manifest.json"
+CHANGELOG_HEADING: Final = re.compile(
+    r"^## \[(?P<version>\d+\.\d+\.\d+(?:-rc\.\d+)?)\] - (?P<date>\d{4}-\d{2}-\d{2})\s*$", re.M
+)
+
+
+def version_key(version: str) -> tuple[int, int, int, int, int]:
+    """Semantic-version order: ``2.0.0-rc.1`` < ``2.0.0-rc.2`` < ``2.0.0``."""
+    match = VERSION_PATTERN.fullmatch(version) if isinstance(version, str) else None
+    if not match:
+        shown = repr(version)[:40]
+        raise SqcorpusError(f"not a version X.Y.Z or X.Y.Z-rc.N: {shown}", field="version")
+    major, minor, patch = (int(part) for part in match.groups()[:3])
+    candidate = match.group(4)
+    return (major, minor, patch, 0, int(candidate)) if candidate else (major, minor, patch, 1, 0)
+
+
+def is_prerelease(version: str) -> bool:
+    """A pre-release (``0.x`` or ``X.Y.Z-rc.N``) may leave sentences unannotated."""
+    key = version_key(version)
+    return key[0] == 0 or key[3] == 0
+
+
+def list_versions(releases_dir: Path | None = None) -> list[str]:
+    """Released versions in semantic-version order (folders holding a manifest)."""
+    root = releases_dir or paths.releases_dir()
+    if not root.is_dir():
+        return []
+    found = [
+        p.name
+        for p in root.iterdir()
+        if VERSION_PATTERN.fullmatch(p.name) and (p / MANIFEST).is_file()
+    ]
+    return sorted(found, key=version_key)
+
+
+def read_manifest(version: str, releases_dir: Path | None = None) -> dict[str, Any]:
+    path = (releases_dir or paths.releases_dir()) / version / MANIFEST
+    if not path.is_file():
+        raise SqcorpusError(f"release {version} does not exist", file=path.parent)
+    manifest: dict[str, Any] = read_json(path, what="manifest")
+    return manifest
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def resolve_version(version: str | None, releases_dir: Path | None = None) -> str:
+    """``version`` itself if released, or the latest release for ``None``."""
+    root = releases_dir or paths.releases_dir()
+    versions = list_versions(root)
+    if not versions:
+        raise SqcorpusError("no release found", file=root)
+    if version is None:
+        return versions[-1]
+    if version not in versions:
+        raise SqcorpusError(
+            f"release {version} not found (available: {', '.join(versions)})", file=root
+        )
+    return version
+
+
+@dataclass(frozen=True, slots=True)
+class Release:
+    """One resolved release: its version, folder and manifest (read once)."""
+
+    version: str
+    path: Path
+    manifest: dict[str, Any]
+
+    def verified_files(self, config: str) -> dict[str, Path]:
+        """``{split: parquet path}`` of a config, each file's sha256 checked first."""
+        schema.require_config(config)
+        files = {}
+        for split in schema.SPLITS:
+            name = f"{config}/{split}.parquet"
+            path = self.path / name
+            expected = self.manifest["files"].get(name, {}).get("sha256")
+            if expected is None:
+                raise SqcorpusError("file is not listed in the manifest", file=path)
+            if not path.is_file():
+                raise SqcorpusError("release file is missing", file=path)
+            if sha256_file(path) != expected:
+                raise SqcorpusError(
+                    "sha256 does not match the manifest: the file is corrupted or was edited",
+                    file=path,
+                    field="sha256",
+                )
+            files[split] = path
+        return files
+
+    def records(self) -> dict[str, list[schema.Record]]:
+        """Plain rows of the ``sentences`` config per split (labels as class indices)."""
+        return {
+            split: pq.read_table(path).to_pylist()
+            for split, path in self.verified_files(schema.DEFAULT_CONFIG).items()
+        }
+
+
+def open_release(version: str | None = None, releases_dir: Path | None = None) -> Release:
+    """Release ``version`` (default: the latest), resolved once, with its manifest."""
+    root = releases_dir or paths.releases_dir()
+    resolved = resolve_version(version, root)
+    return Release(resolved, root / resolved, read_manifest(resolved, root))
+
+
+# --- release dates: CHANGELOG.md headings (a manifest carries no date: it would make
+# rebuilds differ) ---------------------------------------------------------------------------
+
+
+def release_dates(changelog: Path | None = None) -> dict[str, date]:
+    """``{version: date}`` from Keep a Changelog headings ``## [1.0.0] - 2026-11-28``."""
+    path = changelog or paths.changelog_file()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    dates: dict[str, date] = {}
+    for match in CHANGELOG_HEADING.finditer(text):
+        try:
+            dates[match["version"]] = date.fromisoformat(match["date"])
+        except ValueError:
+            raise SqcorpusError(
+                f"invalid release date {match['date']!r}", file=path, item=match["version"]
+            ) from None
+    return dates
+
+
+def release_date(version: str, changelog: Path | None = None) -> date | None:
+    """The date of release ``version`` in CHANGELOG.md, or None if it has no dated heading."""
+    return release_dates(changelog).get(version)
