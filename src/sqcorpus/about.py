@@ -35,3 +35,34 @@ RIGHTS_SUMMARY: Final = (
     "licence (LICENSE). The article text is under the copyright of its original publisher, "
     "who is unknown: the project claims no rights to it and grants no licence to it."
 )
+
+# --- rights from 2.0.0: the NTREX-128 slice is openly licensed, the seed is not ----------
+SHARE_ALIKE_LICENSE: Final = "CC-BY-SA-4.0"
+LICENSE_URLS: Final[dict[str, str]] = {
+    "CC-BY-SA-4.0": "https://creativecommons.org/licenses/by-sa/4.0/",
+    "CC-BY-4.0": ANNOTATIONS_LICENSE_URL,
+    "MIT": CODE_LICENSE_URL,
+}
+NTREX_RIGHTS: Final = (
+    "The NTREX-128 slice (source ntrex-128, 123 documents): its Albanian text and English "
+    "originals come from NTREX-128 (Federmann, Kocmi and Xin, 2022), whose English is the WMT "
+    "2019 news test set (Barrault et al., 2019), under CC BY-SA 4.0; the sqcorpus annotations "
+    "of it are shared under CC BY-SA 4.0 too. Cite NTREX-128 and WMT19 with sqcorpus."
+)
+SEED_RIGHTS: Final = (
+    "The seed article (source seed): its text is under the copyright of its original "
+    "publisher, who is unknown; the project claims no rights to it and grants no licence to "
+    "it. Its annotations are by the sqcorpus maintainers under CC BY 4.0 (LICENSE-annotations)."
+)
+CODE_RIGHTS: Final = "The code is under the MIT licence (LICENSE)."
+
+
+def rights_summary(sources: object) -> str:
+    """The rights statement of a release holding ``sources`` (its records' ``source`` values).
+
+    A 1.x release (the seed only, no ``source`` field) keeps the statement it was published
+    with; a release with the NTREX-128 slice states each part's rights.
+    """
+    if not isinstance(sources, dict) or "ntrex-128" not in sources:
+        return RIGHTS_SUMMARY
+    return f"Mixed rights. {NTREX_RIGHTS} {SEED_RIGHTS} {CODE_RIGHTS}"

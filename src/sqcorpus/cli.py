@@ -48,13 +48,50 @@ def _run_segment(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- add, splits ------------------------------------------------------------------------
+def _add_add(sub: argparse._SubParsersAction) -> None:
+    from .text.sources import ADAPTERS
+
+    p = sub.add_parser(
+        "add", help="add every document of an outside source to the raw store, and give it a split"
+    )
+    p.add_argument("source", choices=sorted(ADAPTERS), help="the source's adapter")
+    p.add_argument("folder", type=Path, help="the source's folder (e.g. ../shared/data/ntrex-128)")
+    p.set_defaults(run=_run_add)
+
+
+def _run_add(args: argparse.Namespace) -> int:
+    from .text.sources import add_source
+
+    summary = add_source(args.source, args.folder)
+    print(f"added {len(summary.added)} documents, {len(summary.unchanged)} already present")
+    return _assign_splits()
+
+
+def _add_splits(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("splits", help="give every document of the raw store without a split one")
+    p.set_defaults(run=lambda args: _assign_splits())
+
+
+def _assign_splits() -> int:
+    from . import paths
+    from .release.splits import assign_split_file
+    from .text.corpus import read_corpus
+
+    _, added = assign_split_file(read_corpus(), paths.splits_file())
+    print(f"{paths.splits_file()}: {len(added)} documents assigned a split")
+    return 0
+
+
 # --- build -------------------------------------------------------------------------------
 def _add_build(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("build", help="build, validate and write a release")
     p.add_argument("--annotations", type=Path, help="Label Studio JSON export file or directory")
     p.add_argument("--out", type=Path, help="releases directory (default: corpus/releases)")
     p.add_argument(
-        "--version", help="release version X.Y.Z (default: rebuild the latest and check it)"
+        "--version",
+        help="release version X.Y.Z, or a pre-release X.Y.Z-rc.N that may leave sentences "
+        "unannotated (default: rebuild the latest and check it)",
     )
     p.set_defaults(run=_run_build)
 
@@ -330,6 +367,8 @@ Adder = Callable[[argparse._SubParsersAction], None]
 
 COMMANDS: tuple[Adder, ...] = (
     _add_segment,
+    _add_add,
+    _add_splits,
     _add_build,
     _add_studio,
     _add_label_config,

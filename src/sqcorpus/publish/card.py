@@ -19,7 +19,7 @@ from datasets.utils.metadata import MetadataConfigs
 from huggingface_hub import DatasetCardData
 
 from .. import paths, schema
-from ..about import PRETTY_NAME, RIGHTS_SUMMARY
+from ..about import PRETTY_NAME, rights_summary
 from ..errors import SqcorpusError
 from ..generated import Generated, Part, read_text, sync
 from ..release.store import Release, open_release
@@ -52,13 +52,17 @@ def card_data(release: Release) -> DatasetCardData:
     """The metadata of the dataset card for ``release``."""
     manifest = release.manifest
     files = manifest["files"]
+    translated = "ntrex-128" in release.sources
     card = DatasetCardData(
         pretty_name=PRETTY_NAME,
-        language=["sq"],
-        license="other",
+        # With the NTREX-128 slice each Albanian record carries its English original.
+        language=["sq", "en"] if translated else ["sq"],
+        # Several licences, each for its part (LICENSE-annotations says which): the Hub reads
+        # a list; "other" stands for the seed text, whose rights are unknown.
+        license=["cc-by-sa-4.0", "cc-by-4.0", "mit", "other"] if translated else "other",
         license_name=LICENSE_NAME,
         license_link=LICENSE_LINK,
-        license_details=RIGHTS_SUMMARY,
+        license_details=rights_summary(release.sources),
         task_categories=["token-classification", "text-classification"],
         task_ids=["named-entity-recognition", "multi-class-classification"],
         tags=["stance-detection", "hedge-detection", "uncertainty", "albanian", "news"],
@@ -67,8 +71,8 @@ def card_data(release: Release) -> DatasetCardData:
         # maintainer (see DATASHEET.md), so the honest Hub category is machine-generated.
         annotations_creators=["machine-generated"],
         language_creators=["found"],
-        multilinguality=["monolingual"],
-        source_datasets=["original"],
+        multilinguality=["monolingual", "translation"] if translated else ["monolingual"],
+        source_datasets=["original", "extended"] if translated else ["original"],
     )
     configs: dict[str, dict[str, Any]] = {}
     infos = {}
@@ -103,7 +107,7 @@ def card_data(release: Release) -> DatasetCardData:
             )
         size = sum(entry["num_bytes"] for _, entry in entries)
         infos[config] = DatasetInfo(
-            features=schema.config_features(config),
+            features=release.features(config),
             splits=splits,
             download_size=size,
             dataset_size=size,

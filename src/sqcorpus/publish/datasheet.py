@@ -18,6 +18,7 @@ from ..generated import Generated, marker_block, sync
 from ..release.counts import count_records
 from ..release.store import MANIFEST, Release, open_release
 from ..text.corpus import document_metadata
+from ..text.segmentation import segment
 
 BEGIN = "<!-- stats:begin -->"
 END = "<!-- stats:end -->"
@@ -30,9 +31,12 @@ def _rows(counts: Mapping[str, Any]) -> dict[str, int]:
     rows: dict[str, int] = {
         "documents": counts["documents"],
         "sentences": counts["sentences"],
-        "tokens": counts["tokens"],
-        "entities": sum(counts["entities"].values()),
     }
+    rows.update({f"source: {name}": n for name, n in counts.get("sources", {}).items()})
+    rows.update(
+        {f"text licence: {name}": n for name, n in counts.get("text_licenses", {}).items()}
+    )
+    rows.update({"tokens": counts["tokens"], "entities": sum(counts["entities"].values())})
     rows.update({f"entity: {label}": n for label, n in counts["entities"].items()})
     for field, title in _LABEL_ROWS.items():
         rows.update({f"{title}: {name}": n for name, n in counts[field].items()})
@@ -96,12 +100,16 @@ def stats_block(release: Release, *, raw_dir: Path | None = None) -> str:
     keys = [key for key in total if not key.endswith("not annotated") or total[key] > 0]
     lines += _table(
         ["", *schema.SPLITS, "total"],
-        ([key, *(per_split[s][key] for s in schema.SPLITS), total[key]] for key in keys),
+        ([key, *(per_split[s].get(key, 0) for s in schema.SPLITS), total[key]] for key in keys),
         align=["---"],
     )
-    doc_ids = sorted({row["doc_id"] for split in records.values() for row in split})
+    if "source" in every[0]:
+        lines += _sources(records)
+    doc_ids = sorted(
+        {row["doc_id"] for split in records.values() for row in split if row.get("source", "seed") == "seed"}
+    )
     sentences = Counter(row["doc_id"] for split in records.values() for row in split)
-    lines += ["", "Documents:", ""]
+    lines += ["", "Documents not from an outside source:", ""]
     lines += _table(
         ["doc_id", "title", "publisher", "URL", "published", "sentences"],
         (
@@ -118,6 +126,43 @@ def stats_block(release: Release, *, raw_dir: Path | None = None) -> str:
         align=["---"] * 5,
     )
     return "\n".join(lines) + "\n"
+
+
+def _sources(records: Mapping[str, Sequence[schema.Record]]) -> list[str]:
+    """Documents and records per source and outlet, by split, and the translated records
+    whose one segment holds several sentences (by the sqcorpus segmenter)."""
+    documents: dict[tuple[str, str], dict[str, set[str]]] = {}
+    rows: Counter[tuple[str, str, str]] = Counter()
+    for split, split_records in records.items():
+        for record in split_records:
+            key = (record["source"], record["outlet"] or "unknown")
+            documents.setdefault(key, {}).setdefault(split, set()).add(record["doc_id"])
+            rows[(*key, split)] += 1
+    lines = ["", "Documents (records) per source and outlet, by split:", ""]
+    lines += _table(
+        ["source", "outlet", *schema.SPLITS],
+        (
+            [
+                source,
+                outlet,
+                *(
+                    f"{len(documents[(source, outlet)].get(s, ()))} ({rows[(source, outlet, s)]})"
+                    for s in schema.SPLITS
+                ),
+            ]
+            for source, outlet in sorted(documents)
+        ),
+        align=["---", "---"],
+    )
+    aligned = [r for split in records.values() for r in split if r.get("text_en") is not None]
+    several = sum(1 for r in aligned if len(segment(r["text"])) > 1)
+    lines += [
+        "",
+        f"Records aligned with an English original: {len(aligned)}. Of these, {several} hold "
+        "more than one sentence by the sqcorpus segmenter; they stay one record each, so that "
+        "the alignment holds.",
+    ]
+    return lines
 
 
 def update_datasheet(

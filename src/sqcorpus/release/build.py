@@ -213,7 +213,7 @@ def _document_assignment(sentences: Sequence[CorpusSentence], split_file: Path) 
     unassigned = sorted({s.doc_id for s in sentences} - set(frozen.documents))
     if unassigned:
         raise SqcorpusError(
-            f"{len(unassigned)} document(s) have no split: run `sqcorpus splits --assign`",
+            f"{len(unassigned)} document(s) have no split: run `sqcorpus splits`",
             file=split_file,
             item=unassigned[0],
             field="documents",

@@ -16,7 +16,8 @@ from typing import Any, Final
 import yaml
 
 from .. import paths
-from ..about import ANNOTATIONS_LICENSE, AUTHOR, HOMEPAGE, KEYWORDS, TITLE
+from ..about import ANNOTATIONS_LICENSE, AUTHOR, HOMEPAGE, KEYWORDS, TITLE, rights_summary
+from ..text.ntrex import CITATIONS as NTREX_CITATIONS
 from ..errors import SqcorpusError
 from ..generated import Generated, sync, whole_file
 from .store import Release, open_release, release_date
@@ -33,12 +34,24 @@ ABSTRACT: Final = (
     "code is MIT; the article text is under the copyright of its unknown original publisher, "
     "and no licence to it is granted."
 )
+ABSTRACT_2: Final = (
+    "Albanian (sq) news text annotated for named entities (OntoNotes-style types), stance "
+    "toward a per-document target with its holder, and hedging (cues, scopes, sentence "
+    "uncertainty), split by document into train, validation and test. "
+)
 
 
 @dataclass(frozen=True, slots=True)
 class Citation:
     version: str
     released: date
+    sources: tuple[str, ...] = ()
+    """The release's sources (``ntrex-128``, ``seed``); each outside source adds references."""
+
+    @property
+    def references(self) -> tuple[dict[str, Any], ...]:
+        """Works a user must cite as well: NTREX-128 and WMT19 for the NTREX-128 slice."""
+        return NTREX_CITATIONS if "ntrex-128" in self.sources else ()
 
     @property
     def year(self) -> int:
@@ -61,7 +74,7 @@ def release_citation(release: Release, changelog: Path | None = None) -> Citatio
             file=changelog or paths.changelog_file(),
             item=release.version,
         )
-    return Citation(release.version, released)
+    return Citation(release.version, released, tuple(sorted(release.sources)))
 
 
 def to_cff(cite: Citation) -> dict[str, Any]:
@@ -77,19 +90,28 @@ def to_cff(cite: Citation) -> dict[str, Any]:
     }
     cff: dict[str, Any] = {
         "cff-version": "1.2.0",
-        "message": "If you use this dataset, please cite it as below.",
+        "message": (
+            "If you use this dataset, please cite it as below, and cite the works under "
+            "'references' whose text it contains."
+            if cite.references
+            else "If you use this dataset, please cite it as below."
+        ),
         "type": "dataset",
         "title": TITLE,
         "version": cite.version,
         "date-released": cite.released.isoformat(),
         "authors": [{"name": AUTHOR}],
-        # CFF reads several licences as alternatives (OR); the cited work is the annotated
-        # dataset, whose annotations are CC BY 4.0. The abstract states the other rights.
+        # CFF reads several licences as alternatives (OR), which mixed rights are not: the
+        # cited work's licence is the annotations' (CC BY 4.0); the abstract states each part.
         "license": ANNOTATIONS_LICENSE,
-        "abstract": ABSTRACT,
+        "abstract": (ABSTRACT_2 + rights_summary(dict.fromkeys(cite.sources)))
+        if cite.references
+        else ABSTRACT,
         "keywords": list(KEYWORDS),
         "preferred-citation": reference,
     }
+    if cite.references:
+        cff["references"] = [ref["cff"] for ref in cite.references]
     if HOMEPAGE:
         cff["url"] = reference["url"] = HOMEPAGE
     return cff
@@ -129,7 +151,8 @@ def render_bibtex(cite: Citation) -> str:
         f"  {name:<{width}} = {value if name == 'month' else '{' + value + '}'}"
         for name, value in fields
     )
-    return f"@misc{{{bibtex_key(cite)},\n{body}\n}}\n"
+    entry = f"@misc{{{bibtex_key(cite)},\n{body}\n}}\n"
+    return entry + "".join(f"\n{ref['bibtex']}\n" for ref in cite.references)
 
 
 def render_apa(cite: Citation) -> str:
@@ -138,7 +161,8 @@ def render_apa(cite: Citation) -> str:
     head, _, tail = TITLE.partition(": ")
     title = f"{head}: {tail[0].upper()}{tail[1:]}" if tail else TITLE
     where = f" {HOMEPAGE}" if HOMEPAGE else ""
-    return f"{AUTHOR}. ({cite.year}). {title} (Version {cite.version}) [Data set].{where}\n"
+    own = f"{AUTHOR}. ({cite.year}). {title} (Version {cite.version}) [Data set].{where}\n"
+    return own + "".join(f"\n{ref['apa']}\n" for ref in cite.references)
 
 
 def render(cite: Citation, fmt: str) -> str:

@@ -15,10 +15,20 @@ from pathlib import Path
 from typing import Any, Final
 
 import mlcroissant as mlc
-from datasets import ClassLabel, List, Value
+import pyarrow.parquet as pq
+from datasets import ClassLabel, Features, List, Value
 
 from .. import schema
-from ..about import ANNOTATIONS_LICENSE_URL, AUTHOR, HOMEPAGE, KEYWORDS, NAME, RIGHTS_SUMMARY
+from ..about import (
+    ANNOTATIONS_LICENSE_URL,
+    AUTHOR,
+    HOMEPAGE,
+    KEYWORDS,
+    LICENSE_URLS,
+    NAME,
+    SHARE_ALIKE_LICENSE,
+    rights_summary,
+)
 from ..errors import SqcorpusError
 from ..files import json_text, write_atomic
 from ..generated import Generated, sync, whole_file
@@ -32,10 +42,10 @@ PARQUET: Final = "application/x-parquet"
 _DTYPES: Final = {"string": "TEXT", "int32": "INT32", "int64": "INT64"}
 
 
-def _label_sets() -> dict[str, tuple[str, ...]]:
-    """Each ClassLabel of the schema by the field that holds it (entity labels: "entities")."""
+def _label_sets(features: Features) -> dict[str, tuple[str, ...]]:
+    """Each ClassLabel by the field that holds it (entity labels: "entities")."""
     found: dict[str, tuple[str, ...]] = {}
-    for name, feature in schema.FEATURES.items():
+    for name, feature in features.items():
         inner = feature.feature if isinstance(feature, List) else feature
         if isinstance(inner, ClassLabel):
             found[name] = tuple(inner.names)
@@ -61,16 +71,16 @@ def _source(file_id: str, column: str, json_path: str | None = None) -> mlc.Sour
     )
 
 
-def _label_description(name: str) -> str:
-    names = _label_sets()[name]
+def _label_description(name: str, features: Features) -> str:
+    names = _label_sets(features)[name]
     listed = ", ".join(f"{i}={label}" for i, label in enumerate(names))
     return f"Class index (see record set labels/{name}): {listed}."
 
 
-def _fields(record_set: str, config: str, file_id: str) -> list[mlc.Field]:
+def _fields(record_set: str, features: Features, file_id: str) -> list[mlc.Field]:
     """One Field per column; a list of spans becomes an array Field with one sub-field a key."""
     fields = []
-    for name, feature in schema.config_features(config).items():
+    for name, feature in features.items():
         field_id = f"{record_set}/{name}"
         inner = feature.feature if isinstance(feature, List) else feature
         array = {"is_array": True, "array_shape": "-1"} if isinstance(feature, List) else {}
@@ -83,7 +93,7 @@ def _fields(record_set: str, config: str, file_id: str) -> list[mlc.Field]:
                     # Each sub-field reads its key out of every struct of the list.
                     source=_source(file_id, name, json_path=key),
                     **(
-                        {"description": _label_description(name)}
+                        {"description": _label_description(name, features)}
                         if isinstance(sub, ClassLabel)
                         else {}
                     ),
@@ -107,7 +117,7 @@ def _fields(record_set: str, config: str, file_id: str) -> list[mlc.Field]:
                 data_types=[_data_type(inner, name)],
                 source=_source(file_id, name),
                 **(
-                    {"description": _label_description(name)}
+                    {"description": _label_description(name, features)}
                     if isinstance(inner, ClassLabel)
                     else {}
                 ),
@@ -117,10 +127,10 @@ def _fields(record_set: str, config: str, file_id: str) -> list[mlc.Field]:
     return fields
 
 
-def _label_record_sets() -> list[mlc.RecordSet]:
+def _label_record_sets(features: Features) -> list[mlc.RecordSet]:
     """Enumerations of the class names, with the data inline."""
     record_sets = []
-    for name, names in _label_sets().items():
+    for name, names in _label_sets(features).items():
         rs_id = f"labels/{name}"
         record_sets.append(
             mlc.RecordSet(
@@ -140,10 +150,26 @@ def _label_record_sets() -> list[mlc.RecordSet]:
     return record_sets
 
 
+def release_features(release_dir: Path) -> dict[str, Features]:
+    """Each config's features as written in the release's Parquet files."""
+    found = {}
+    for config in schema.CONFIGS:
+        path = release_dir / config / f"{schema.SPLITS[0]}.parquet"
+        try:
+            found[config] = Features.from_arrow_schema(pq.read_schema(path))
+        except (OSError, ValueError) as err:
+            raise SqcorpusError(f"cannot read the Parquet schema: {err}", file=path) from None
+    return found
+
+
 def croissant_metadata(
-    manifest: dict[str, Any], *, changelog: Path | None = None
+    manifest: dict[str, Any],
+    features: dict[str, Features],
+    *,
+    changelog: Path | None = None,
 ) -> dict[str, Any]:
-    """The Croissant JSON-LD of the release described by ``manifest``."""
+    """The Croissant JSON-LD of the release described by ``manifest``, written with
+    ``features`` (config → Features, as in its Parquet files)."""
     version = manifest["version"]
     released = release_date(version, changelog)
     distribution = []
@@ -173,26 +199,34 @@ def croissant_metadata(
                     name=record_set,
                     description=f"The {split} split of the {config!r} config.",
                     key=f"{record_set}/id",
-                    fields=_fields(record_set, config, file_id),
+                    fields=_fields(record_set, features[config], file_id),
                 )
             )
+    sources = manifest.get("counts", {}).get("sources", {})
+    translated = isinstance(sources, dict) and "ntrex-128" in sources
+    # Croissant lists a dataset's licences; the description says which part each covers.
+    licenses = (
+        [LICENSE_URLS[SHARE_ALIKE_LICENSE], ANNOTATIONS_LICENSE_URL]
+        if translated
+        else [ANNOTATIONS_LICENSE_URL]
+    )
     metadata = mlc.Metadata(
         name=NAME,
         description=(
             "An annotated Albanian (sq) news corpus: named entities, stance and hedging. "
-            f"{manifest.get('description', '')} {RIGHTS_SUMMARY}"
+            f"{manifest.get('description', '')} {rights_summary(sources)}"
         ).strip(),
         conforms_to=CONFORMS_TO,
         version=version,
         date_published=released.isoformat() if released else None,
         creators=[mlc.Organization(name=AUTHOR)],
-        license=[ANNOTATIONS_LICENSE_URL],
+        license=licenses,
         keywords=list(KEYWORDS),
-        in_language=["sq"],
+        in_language=["sq", "en"] if translated else ["sq"],
         url=HOMEPAGE,
         cite_as=render_bibtex(Citation(version, released)) if released else None,
         distribution=distribution,
-        record_sets=[*_label_record_sets(), *record_sets],
+        record_sets=[*_label_record_sets(features[schema.DEFAULT_CONFIG]), *record_sets],
     )
     errors = metadata.issues.errors
     if errors:
@@ -200,8 +234,9 @@ def croissant_metadata(
     return metadata.to_json()
 
 
-def render(manifest: dict[str, Any], *, changelog: Path | None = None) -> str:
-    return json_text(croissant_metadata(manifest, changelog=changelog))
+def render(release_dir: Path, manifest: dict[str, Any], *, changelog: Path | None = None) -> str:
+    features = release_features(Path(release_dir))
+    return json_text(croissant_metadata(manifest, features, changelog=changelog))
 
 
 def write_croissant(
@@ -209,7 +244,7 @@ def write_croissant(
 ) -> Path:
     """Write ``croissant.json`` into ``release_dir`` (called at the end of a build)."""
     path = Path(release_dir) / CROISSANT
-    write_atomic(path, render(manifest, changelog=changelog))
+    write_atomic(path, render(release_dir, manifest, changelog=changelog))
     return path
 
 
@@ -223,5 +258,5 @@ def update_croissant(
     """Regenerate (or with ``check``, compare) a release's ``croissant.json``."""
     release = open_release(version, releases_dir)
     path = release.path / CROISSANT
-    expected = render(release.manifest, changelog=changelog)
+    expected = render(release.path, release.manifest, changelog=changelog)
     return sync("croissant", path, whole_file(path), expected, check=check, version=release.version)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Final
 
 import pyarrow.parquet as pq
+from datasets import Features
 
 from .. import paths, schema
 from ..errors import SqcorpusError
@@ -120,6 +121,21 @@ class Release:
                 )
             files[split] = path
         return files
+
+    def features(self, config: str) -> Features:
+        """The features a config was written with (a 1.x release has no provenance fields)."""
+        schema.require_config(config)
+        path = self.path / config / f"{schema.SPLITS[0]}.parquet"
+        try:
+            return Features.from_arrow_schema(pq.read_schema(path))
+        except (OSError, ValueError) as err:
+            raise SqcorpusError(f"cannot read the Parquet schema: {err}", file=path) from None
+
+    @property
+    def sources(self) -> dict[str, int]:
+        """Records per source (empty for a 1.x release, which had no ``source`` field)."""
+        sources = self.manifest.get("counts", {}).get("sources", {})
+        return dict(sources) if isinstance(sources, dict) else {}
 
     def records(self) -> dict[str, list[schema.Record]]:
         """Plain rows of the ``sentences`` config per split (labels as class indices)."""

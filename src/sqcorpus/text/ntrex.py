@@ -47,6 +47,23 @@ ATTRIBUTION: Final = (
     "of the English WMT 2019 news test set (Barrault et al., 2019); licensed under CC BY-SA 4.0. "
     "Annotations of this text are shared under the same licence."
 )
+_ACL: Final = {"name": "Association for Computational Linguistics"}
+
+
+def _people(names: str) -> list[dict[str, str]]:
+    """CFF persons from "Given Family; Given Family" (the family name is the last word)."""
+    people = []
+    for name in names.split("; "):
+        given, _, family = name.rpartition(" ")
+        people.append({"family-names": family, "given-names": given})
+    return people
+
+
+_WMT19_AUTHORS: Final = (
+    "Loïc Barrault; Ondřej Bojar; Marta R. Costa-jussà; Christian Federmann; Mark Fishel; "
+    "Yvette Graham; Barry Haddow; Matthias Huck; Philipp Koehn; Shervin Malmasi; "
+    "Christof Monz; Mathias Müller; Santanu Pal; Matt Post; Marcos Zampieri"
+)
 CITATIONS: Final[tuple[dict[str, Any], ...]] = (
     {
         "key": "federmann-etal-2022-ntrex",
@@ -55,6 +72,12 @@ CITATIONS: Final[tuple[dict[str, Any], ...]] = (
             "for MT Evaluation of 128 Languages. In Proceedings of the First Workshop on Scaling "
             "Up Multilingual Evaluation (SUMEval), pages 21–24, Online. Association for "
             "Computational Linguistics."
+        ),
+        "apa": (
+            "Federmann, C., Kocmi, T., & Xin, Y. (2022). NTREX-128 – News test references for "
+            "MT evaluation of 128 languages. In Proceedings of the First Workshop on Scaling Up "
+            "Multilingual Evaluation (pp. 21–24). Association for Computational Linguistics. "
+            "https://aclanthology.org/2022.sumeval-1.4"
         ),
         "bibtex": (
             "@inproceedings{federmann-etal-2022-ntrex,\n"
@@ -68,6 +91,19 @@ CITATIONS: Final[tuple[dict[str, Any], ...]] = (
             '  url = "https://aclanthology.org/2022.sumeval-1.4",\n'
             '  pages = "21--24",\n}'
         ),
+        "cff": {
+            "type": "conference-paper",
+            "title": "NTREX-128 – News Test References for MT Evaluation of 128 Languages",
+            "authors": _people("Christian Federmann; Tom Kocmi; Ying Xin"),
+            "year": 2022,
+            "collection-title": (
+                "Proceedings of the First Workshop on Scaling Up Multilingual Evaluation"
+            ),
+            "start": 21,
+            "end": 24,
+            "publisher": _ACL,
+            "url": "https://aclanthology.org/2022.sumeval-1.4",
+        },
     },
     {
         "key": "barrault-etal-2019-findings",
@@ -78,6 +114,14 @@ CITATIONS: Final[tuple[dict[str, Any], ...]] = (
             "the 2019 Conference on Machine Translation (WMT19). In Proceedings of the Fourth "
             "Conference on Machine Translation (Volume 2: Shared Task Papers, Day 1), pages 1–61, "
             "Florence, Italy. Association for Computational Linguistics."
+        ),
+        "apa": (
+            "Barrault, L., Bojar, O., Costa-jussà, M. R., Federmann, C., Fishel, M., Graham, Y., "
+            "Haddow, B., Huck, M., Koehn, P., Malmasi, S., Monz, C., Müller, M., Pal, S., Post, "
+            "M., & Zampieri, M. (2019). Findings of the 2019 Conference on Machine Translation "
+            "(WMT19). In Proceedings of the Fourth Conference on Machine Translation (Volume 2: "
+            "Shared Task Papers, Day 1) (pp. 1–61). Association for Computational Linguistics. "
+            "https://doi.org/10.18653/v1/W19-5301"
         ),
         "bibtex": (
             "@inproceedings{barrault-etal-2019-findings,\n"
@@ -93,8 +137,25 @@ CITATIONS: Final[tuple[dict[str, Any], ...]] = (
             '  url = "https://aclanthology.org/W19-5301",\n  doi = "10.18653/v1/W19-5301",\n'
             '  pages = "1--61",\n}'
         ),
+        "cff": {
+            "type": "conference-paper",
+            "title": "Findings of the 2019 Conference on Machine Translation (WMT19)",
+            "authors": _people(_WMT19_AUTHORS),
+            "year": 2019,
+            "collection-title": (
+                "Proceedings of the Fourth Conference on Machine Translation "
+                "(Volume 2: Shared Task Papers, Day 1)"
+            ),
+            "start": 1,
+            "end": 61,
+            "publisher": _ACL,
+            "doi": "10.18653/v1/W19-5301",
+            "url": "https://aclanthology.org/W19-5301",
+        },
     },
 )
+"""The works a user of the NTREX-128 slice must cite: NTREX-128 itself and, for the English
+originals, the WMT19 findings (as NTREX-128's README asks)."""
 
 
 def doc_id_for(upstream_id: str) -> str:
