@@ -45,16 +45,24 @@ class MiniProject:
 
         return assign_split_file(read_corpus(self.raw_dir), self.splits)
 
-    def build(self, version: str, annotations: Path | None = None) -> Any:
+    def build(
+        self,
+        version: str,
+        annotations: Path | None = None,
+        assignment: dict[str, str] | None = None,
+    ) -> Any:
+        """Build ``version``; ``assignment`` (sentence id → split) replaces the split file."""
         from sqcorpus.release.build import build_release
 
-        self.assign_splits()
+        if assignment is None:
+            self.assign_splits()
         return build_release(
             version,
             annotations=annotations if annotations is not None else self.exports,
             out=self.releases,
             raw_dir=self.raw_dir,
             splits_path=self.splits,
+            assignment=assignment,
         )
 
 

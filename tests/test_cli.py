@@ -62,6 +62,10 @@ def test_build_prints_a_summary(
     mini_project: MiniProject, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("SQCORPUS_ROOT", str(mini_project.root))
+    assert main(["build", "--version", "0.1.0"]) == 1  # the document has no split yet
+    assert "sqcorpus splits" in capsys.readouterr().err
+    assert main(["splits"]) == 0
+    assert "1 documents assigned a split" in capsys.readouterr().out
     status = main(["build", "--version", "0.1.0"])
     out = capsys.readouterr().out
     assert status == 0

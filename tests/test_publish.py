@@ -298,7 +298,7 @@ def test_build_writes_a_valid_deterministic_croissant(published: Published) -> N
         manifest = read_manifest(version, published.releases)
         assert CROISSANT not in manifest["files"]
         assert path.read_text(encoding="utf-8") == render_croissant(
-            manifest, changelog=published.changelog
+            release, manifest, changelog=published.changelog
         )
         document = json.loads(path.read_text(encoding="utf-8"))
         assert document["version"] == version
