@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from sqcorpus import paths
 from sqcorpus.annotate.convert import to_ls_results
 from sqcorpus.models import SentenceAnnotation, Span
 from sqcorpus.text.corpus import corpus_sentences, read_corpus
@@ -167,7 +168,7 @@ def _studio_template(venv: Path, scratch: Path) -> Path:
     cached = (
         Path(env)
         if env
-        else studio.cache_dir() / f"label-studio-{studio.LABEL_STUDIO_VERSION}-template"
+        else paths.cache_dir() / f"label-studio-{studio.LABEL_STUDIO_VERSION}-template"
     )
     if (cached / studio.CONNECTION_FILE).is_file():
         return cached

@@ -227,14 +227,14 @@ def krippendorff_alpha(
             data[coders.index(coder), column] = names.index(value)
     with warnings.catch_warnings(), np.errstate(invalid="ignore", divide="ignore"):
         warnings.simplefilter("ignore", RuntimeWarning)
-        value = float(
+        alpha = float(
             krippendorff.alpha(
                 reliability_data=data,
                 level_of_measurement="nominal",
                 value_domain=list(range(len(names))),
             )
         )
-    return None if value != value else value  # NaN: no variation at all
+    return None if alpha != alpha else alpha  # NaN: no variation at all
 
 
 # --- disagreements ---------------------------------------------------------------------------
@@ -303,12 +303,12 @@ def _compare(
     result: dict[str, Any] = {"tasks": tasks}
     for layer, tally in tallies.items():
         result[layer] = tally.as_dict()
-    for layer, (a, b) in labels.items():
-        agreeing = sum(x == y for x, y in zip(a, b, strict=True))
+    for layer, (left, right) in labels.items():
+        agreeing = sum(x == y for x, y in zip(left, right, strict=True))
         result[layer] = {
-            "items": len(a),
-            "observed_agreement": agreeing / len(a) if a else None,
-            "cohen_kappa": cohen_kappa(a, b),
+            "items": len(left),
+            "observed_agreement": agreeing / len(left) if left else None,
+            "cohen_kappa": cohen_kappa(left, right),
         }
     return result
 

@@ -310,39 +310,32 @@ def _task_annotations(
 # --- sentence + annotation -> release record ------------------------------------------------
 
 
-def bio_tags(
-    tokens: Sequence[Token], spans: Sequence[Span], tag_of: Mapping[str, str]
-) -> list[str]:
-    """IOB2 tags over tokens for token-aligned, non-overlapping spans."""
-    tags = ["O"] * len(tokens)
-    for span in spans:
-        inside = [i for i, t in enumerate(tokens) if span.start <= t.start and t.end <= span.end]
-        for position, i in enumerate(inside):
-            tags[i] = ("B-" if position == 0 else "I-") + tag_of[span.label]
-    return tags
+def _spans(items: Sequence[Span]) -> list[schema.SpanRecord]:
+    return [{"start": s.start, "end": s.end, "text": s.text} for s in items]
 
 
-def to_record(sentence: CorpusSentence, annotation: SentenceAnnotation | None) -> dict[str, Any]:
+def _entities(items: Sequence[Span]) -> list[schema.EntityRecord]:
+    return [
+        {
+            "start": s.start,
+            "end": s.end,
+            "text": s.text,
+            "label": schema.label_index("entities", s.label),
+        }
+        for s in items
+    ]
+
+
+def to_record(sentence: CorpusSentence, annotation: SentenceAnnotation | None) -> schema.Record:
     """One release row (labels as class indices, as stored in Parquet)."""
     layer = annotation or SentenceAnnotation()
-    ner = bio_tags(
-        sentence.tokens, layer.entities, {label: label for label in schema.ENTITY_LABELS}
+    tokens = [(t.start, t.end) for t in sentence.tokens]
+    # The converter has already refused overlapping spans of one layer.
+    ner = schema.iob2_tags(tokens, [(s.start, s.end, s.label) for s in layer.entities])
+    hedge = schema.iob2_tags(tokens, [(s.start, s.end, "CUE") for s in layer.hedge_cues])
+    uncertain = (
+        None if annotation is None else schema.label_name("uncertain", int(bool(layer.hedge_cues)))
     )
-    hedge = bio_tags(sentence.tokens, layer.hedge_cues, {"CUE": "CUE"})
-
-    def spans(items: Sequence[Span], labelled: bool) -> list[dict[str, Any]]:
-        rows = []
-        for span in items:
-            row: dict[str, Any] = {"start": span.start, "end": span.end, "text": span.text}
-            if labelled:
-                row["label"] = schema.ENTITY_LABELS.index(span.label)
-            rows.append(row)
-        return rows
-
-    def index(labels: tuple[str, ...], value: str | None) -> int:
-        return schema.MISSING_LABEL if value is None else labels.index(value)
-
-    uncertain = None if annotation is None else schema.UNCERTAINTY_LABELS[bool(layer.hedge_cues)]
     return {
         "id": sentence.id,
         "doc_id": sentence.doc_id,
@@ -353,12 +346,12 @@ def to_record(sentence: CorpusSentence, annotation: SentenceAnnotation | None) -
         "tokens": [t.text for t in sentence.tokens],
         "token_starts": [t.start for t in sentence.tokens],
         "token_ends": [t.end for t in sentence.tokens],
-        "entities": spans(layer.entities, labelled=True),
-        "ner_tags": [schema.NER_TAGS.index(tag) for tag in ner],
-        "stance": index(schema.STANCE_LABELS, layer.stance),
-        "stance_holder": index(schema.HOLDER_LABELS, layer.stance_holder),
-        "hedge_cues": spans(layer.hedge_cues, labelled=False),
-        "hedge_scopes": spans(layer.hedge_scopes, labelled=False),
-        "hedge_tags": [schema.HEDGE_TAGS.index(tag) for tag in hedge],
-        "uncertain": index(schema.UNCERTAINTY_LABELS, uncertain),
+        "entities": _entities(layer.entities),
+        "ner_tags": schema.class_label("ner_tags").str2int(ner),
+        "stance": schema.label_index("stance", layer.stance),
+        "stance_holder": schema.label_index("stance_holder", layer.stance_holder),
+        "hedge_cues": _spans(layer.hedge_cues),
+        "hedge_scopes": _spans(layer.hedge_scopes),
+        "hedge_tags": schema.class_label("hedge_tags").str2int(hedge),
+        "uncertain": schema.label_index("uncertain", uncertain),
     }

@@ -13,7 +13,7 @@ import io
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -79,7 +79,7 @@ def _annotation_info(tasks: Mapping[str, TaskAnnotations]) -> dict[str, Any]:
     }
 
 
-def _write_parquet(rows: list[dict[str, Any]], config: str, path: Path) -> dict[str, Any]:
+def _write_parquet(rows: Sequence[Mapping[str, Any]], config: str, path: Path) -> dict[str, Any]:
     features = schema.config_features(config)
     table = pa.Table.from_pylist(
         [{name: row[name] for name in features} for row in rows], schema=features.arrow_schema

@@ -125,10 +125,10 @@ def _clusters(
             union = words[i] | words[j]
             if union and len(words[i] & words[j]) / len(union) >= NEAR_DUPLICATE_THRESHOLD:
                 parent[root(j)] = root(i)
-    groups: dict[int, list[CorpusSentence]] = {}
+    clusters: dict[int, list[CorpusSentence]] = {}
     for i, sentence in enumerate(sentences):
-        groups.setdefault(root(i), []).append(sentence)
-    return list(groups.values())
+        clusters.setdefault(root(i), []).append(sentence)
+    return list(clusters.values())
 
 
 def _stable_key(cluster: Sequence[CorpusSentence]) -> str:
