@@ -10,7 +10,6 @@ rebuilt from the offsets, never taken from ``value.text``.
 from __future__ import annotations
 
 import itertools
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +19,7 @@ from .. import schema
 from ..errors import SqcorpusError
 from ..models import SentenceAnnotation, Span, Token
 from ..text.corpus import CorpusSentence
+from .tasks import ExportedTask, annotator_name, gold_position, read_export
 
 # --- SentenceAnnotation -> Label Studio results ------------------------------------------
 
@@ -206,45 +206,6 @@ class TaskAnnotations:
     annotated_at: str | None = None
 
 
-def annotator_name(completed_by: Any) -> str:
-    """The (pseudonymous) annotator of an exported annotation."""
-    if isinstance(completed_by, Mapping):
-        for key in ("email", "username", "id"):
-            if completed_by.get(key) not in (None, ""):
-                return str(completed_by[key])
-    return f"user-{completed_by}"
-
-
-def read_export_tasks(path: Path) -> list[dict[str, Any]]:
-    """The task list of one Label Studio JSON export, checked for shape."""
-    try:
-        tasks = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise SqcorpusError(f"cannot read Label Studio export: {err}", file=path) from None
-    if not isinstance(tasks, list):
-        raise SqcorpusError("a Label Studio JSON export is a list of tasks", file=path)
-    for position, task in enumerate(tasks):
-        data = task.get("data") if isinstance(task, dict) else None
-        if not isinstance(data, dict):
-            raise SqcorpusError("task has no 'data' object", file=path, item=f"#{position}")
-        for key in (schema.LS_SENTENCE_ID, schema.LS_TEXT):
-            if not isinstance(data.get(key), str):
-                item = task.get("id", f"#{position}")
-                raise SqcorpusError(
-                    "missing or not a string", file=path, item=item, field=f"data.{key}"
-                )
-    return tasks
-
-
-def export_files(annotations: Path) -> list[Path]:
-    """The export files named by ``--annotations``: one file, or every ``*.json`` of a folder."""
-    if annotations.is_dir():
-        return sorted(annotations.glob("*.json"))
-    if annotations.is_file():
-        return [annotations]
-    raise SqcorpusError("no such file or directory", file=annotations)
-
-
 def read_annotations(
     files: Iterable[Path], sentences: Mapping[str, CorpusSentence]
 ) -> dict[str, TaskAnnotations]:
@@ -255,54 +216,42 @@ def read_annotations(
     """
     by_sid: dict[str, TaskAnnotations] = {}
     for path in files:
-        for task in read_export_tasks(path):
-            sid = task["data"][schema.LS_SENTENCE_ID]
-            where = Where(path, sid)
-            if sid not in sentences:
+        for task in read_export(path):
+            where = Where(path, task.sid)
+            if task.sid not in sentences:
                 raise where.error("unknown sentence id (not in corpus/raw)", "data.sid")
-            if sid in by_sid:
-                raise where.error(f"sentence is exported twice (also in {by_sid[sid].file})")
-            sentence = sentences[sid]
-            if task["data"][schema.LS_TEXT] != sentence.text:
+            if task.sid in by_sid:
+                raise where.error(f"sentence is exported twice (also in {by_sid[task.sid].file})")
+            sentence = sentences[task.sid]
+            if task.text != sentence.text:
                 raise where.error("task text does not match the corpus sentence", "data.text")
-            by_sid[sid] = _task_annotations(task, sentence, path)
+            by_sid[task.sid] = _task_annotations(task, sentence)
     return by_sid
 
 
-def _task_annotations(
-    task: Mapping[str, Any], sentence: CorpusSentence, path: Path
-) -> TaskAnnotations:
-    done = [a for a in task.get("annotations", []) if not a.get("was_cancelled")]
+def _task_annotations(task: ExportedTask, sentence: CorpusSentence) -> TaskAnnotations:
+    done = task.done()
     converted = []
     for annotation in done:
-        where = Where(path, f"{sentence.id} (annotation {annotation.get('id')})")
+        where = Where(task.file, f"{sentence.id} (annotation {annotation.get('id')})")
         result = from_ls_results(
             annotation.get("result", []), sentence.text, sentence.tokens, where
         )
         result.annotator = annotator_name(annotation.get("completed_by"))
         converted.append(result)
-    marked = [c for a, c in zip(done, converted, strict=True) if a.get("ground_truth")]
-    where = Where(path, sentence.id)
-    if len(marked) > 1:
-        raise where.error("more than one annotation is marked ground_truth", "annotations")
-    if marked:
-        gold = marked[0]
-    elif len(converted) == 1:
-        gold = converted[0]
-    elif converted:
-        raise where.error(
+    position = gold_position(done, file=task.file, item=sentence.id)
+    if position is None and converted:
+        raise Where(task.file, sentence.id).error(
             f"{len(converted)} annotations and none is marked ground_truth: adjudicate first",
             "annotations",
         )
-    else:
-        gold = None
     dates = sorted(str(a.get("updated_at") or a.get("created_at") or "") for a in done)
     return TaskAnnotations(
         sid=sentence.id,
-        file=path,
-        gold=gold,
+        file=task.file,
+        gold=None if position is None else converted[position],
         annotations=converted,
-        guidelines_version=task["data"].get("guidelines_version"),
+        guidelines_version=task.data.get("guidelines_version"),
         annotated_at=(dates[-1] or None) if dates else None,
     )
 

@@ -23,7 +23,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .. import paths, schema
-from ..annotate.convert import TaskAnnotations, export_files, read_annotations, to_record
+from ..annotate.convert import TaskAnnotations, read_annotations, to_record
+from ..annotate.tasks import export_files
 from ..errors import SqcorpusError
 from ..files import json_text, read_json, write_atomic
 from ..text.corpus import corpus_sentences, read_corpus

@@ -17,6 +17,7 @@ from label_studio_sdk import LabelStudio
 from ... import paths, schema
 from ...errors import SqcorpusError
 from ...files import write_atomic
+from ..tasks import annotator_name
 from .client import DEFAULT_PROJECT, checked_project
 from .connection import (
     POLL_INTERVAL,
@@ -162,8 +163,7 @@ def pull(
 
 
 def _annotator(annotation: Mapping[str, Any]) -> str:
-    who = annotation.get("completed_by")
-    return str(who.get("username", "")) if isinstance(who, Mapping) else ""
+    return annotator_name(annotation.get("completed_by"))
 
 
 @dataclass(frozen=True, slots=True)
