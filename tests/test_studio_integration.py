@@ -18,7 +18,7 @@ from typing import Any
 import pyarrow.parquet as pq
 import pytest
 
-from conftest import span
+from helpers import span
 from sqcorpus import schema
 from sqcorpus.annotate import studio
 from sqcorpus.annotate.convert import to_ls_results
