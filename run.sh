@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Set up and run sqcorpus on a fresh machine with only Python 3.11+ and pip.
 #   ./run.sh build   create .venv, install sqcorpus, rebuild the latest release and print its summary
-#   ./run.sh test    create .venv, install sqcorpus with its test tools and Label Studio, run every test
+#   ./run.sh test    create .venv, install sqcorpus with its test tools and Label Studio, then
+#                    lint (ruff), type-check (mypy) and run every test
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -12,12 +13,14 @@ export PIP_DISABLE_PIP_VERSION_CHECK=1 HF_HUB_OFFLINE=1 HF_DATASETS_OFFLINE=1
 setup() {
     [ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"
     "$VENV/bin/python" -m pip install --quiet --upgrade pip
-    "$VENV/bin/python" -m pip install --quiet -e ".[$1]"
+    # -qq: pip still prints errors (and fails), but not setuptools' notice, printed on every
+    # editable install, that a folder named like the package could shadow it.
+    "$VENV/bin/python" -m pip install -qq -e ".${1:+[$1]}"
 }
 
 case "${1:-}" in
     build)
-        setup spacy
+        setup ""  # the build path needs no extra
         "$VENV/bin/sqcorpus" build "${@:2}"
         ;;
     test)
@@ -25,6 +28,7 @@ case "${1:-}" in
         "$VENV/bin/sqcorpus" studio install
         "$VENV/bin/ruff" check src tests benchmarks
         "$VENV/bin/ruff" format --check src tests benchmarks
+        "$VENV/bin/mypy"
         "$VENV/bin/python" -m pytest "${@:2}"
         ;;
     *)

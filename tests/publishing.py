@@ -12,7 +12,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from conftest import MINI_DOC, MINI_TEXT, MiniProject, ls_task, span, write_document
+from helpers import MINI_DOC, MINI_TEXT, MiniProject, ls_task, span, write_document
 from sqcorpus.models import SentenceAnnotation
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -14,7 +14,8 @@ import pytest
 from sklearn.metrics import cohen_kappa_score
 
 from fixtures.small_release import EXPORT, sid
-from sqcorpus.annotate.agreement import agreement, format_agreement, overlap_matches
+from sqcorpus.annotate.agreement import agreement, overlap_matches
+from sqcorpus.annotate.agreement_text import format_agreement
 from sqcorpus.cli import main
 from sqcorpus.errors import SqcorpusError
 from sqcorpus.models import Span

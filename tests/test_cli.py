@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MiniProject
+from helpers import MiniProject
 from sqcorpus.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from conftest import MiniProject, ls_task, span
+from helpers import MiniProject, ls_task, span
 from sqcorpus.annotate.convert import Where, from_ls_results, to_ls_results
 from sqcorpus.errors import SqcorpusError
 from sqcorpus.models import SentenceAnnotation

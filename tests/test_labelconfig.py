@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from label_studio_sdk.label_interface import LabelInterface
 
-from conftest import span
+from helpers import span
 from sqcorpus import schema
 from sqcorpus.annotate.convert import to_ls_results
 from sqcorpus.annotate.labelconfig import (

@@ -5,15 +5,14 @@ from __future__ import annotations
 import pytest
 
 from sqcorpus import schema
-from sqcorpus.annotate.preannotate import (
-    MODEL_VERSION,
+from sqcorpus.annotate.lexicon import (
     GazetteerEntry,
     inflect,
     load_gazetteer,
     load_hedge_cues,
-    preannotate,
     surface_forms,
 )
+from sqcorpus.annotate.preannotate import MODEL_VERSION, preannotate
 from sqcorpus.errors import SqcorpusError
 from sqcorpus.models import SentenceAnnotation, Token
 from sqcorpus.text.segmentation import tokenize

@@ -8,7 +8,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from conftest import MiniProject, ls_task, span
+from helpers import MiniProject, ls_task, span
 from sqcorpus import schema
 from sqcorpus.errors import SqcorpusError
 from sqcorpus.models import SentenceAnnotation

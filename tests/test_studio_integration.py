@@ -18,10 +18,11 @@ from typing import Any
 import pyarrow.parquet as pq
 import pytest
 
-from conftest import span
+from helpers import span
 from sqcorpus import schema
 from sqcorpus.annotate import studio
 from sqcorpus.annotate.convert import to_ls_results
+from sqcorpus.annotate.studio.server import free_port
 from sqcorpus.cli import main
 from sqcorpus.errors import SqcorpusError
 from sqcorpus.models import SentenceAnnotation, Span
@@ -411,7 +412,7 @@ def test_local_server_is_the_one_it_started(server: studio.LocalServer) -> None:
 
 
 def test_server_down_is_a_clear_error(tmp_path: Path) -> None:
-    down = studio.Connection(f"http://127.0.0.1:{studio._free_port()}", BAD_TOKEN)
+    down = studio.Connection(f"http://127.0.0.1:{free_port()}", BAD_TOKEN)
     started = time.monotonic()
     with pytest.raises(SqcorpusError, match="cannot reach Label Studio") as caught:
         studio.status(connection=down, data_dir=tmp_path)

@@ -234,7 +234,8 @@ def _add_agreement(sub: argparse._SubParsersAction) -> None:
 
 
 def _run_agreement(args: argparse.Namespace) -> int:
-    from .annotate.agreement import agreement, format_agreement
+    from .annotate.agreement import agreement
+    from .annotate.agreement_text import format_agreement
     from .evaluation.report import write_report
 
     report = agreement(args.exports)

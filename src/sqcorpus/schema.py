@@ -6,6 +6,7 @@ dataset card, the metrics) derives from the constants here.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from typing import Final, TypedDict
 
 from datasets import ClassLabel, Features, List, Value
@@ -265,6 +266,24 @@ def label_index(field: str, name: str | None) -> int:
         return MISSING_LABEL
     index: int = class_label(field).str2int(name)
     return index
+
+
+def iob2_tags(
+    tokens: Sequence[tuple[int, int]], spans: Iterable[tuple[int, int, str]]
+) -> list[str]:
+    """IOB2 tags over tokens ``(start, end)`` for labelled spans ``(start, end, label)``.
+
+    A token belongs to a span when it lies inside it. Raises ``ValueError`` when two spans
+    share a token (IOB2 cannot encode overlapping spans).
+    """
+    tags = ["O"] * len(tokens)
+    for start, end, label in sorted(spans):
+        inside = [i for i, (s, e) in enumerate(tokens) if start <= s and e <= end]
+        if any(tags[i] != "O" for i in inside):
+            raise ValueError(f"spans overlap at [{start}, {end})")
+        for position, i in enumerate(inside):
+            tags[i] = ("B-" if position == 0 else "I-") + label
+    return tags
 
 
 def tag_names(field: str, indices: list[int]) -> list[str]:

@@ -13,26 +13,26 @@ Undefined figures (no spans on either side, a single category for kappa) are ``N
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import warnings
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import krippendorff
+import numpy as np
+from sklearn.metrics import cohen_kappa_score
+
 from .. import paths, schema
 from ..errors import SqcorpusError
 from ..models import SentenceAnnotation, Span
-from .convert import Where, annotator_name, export_files, from_ls_results, read_export_tasks
+from ..text.segmentation import tokenize
+from .convert import Where, from_ls_results
+from .tasks import annotator_name, export_files, gold_position, read_export
 
-LABEL_LAYERS: tuple[str, ...] = ("stance", "stance_holder", "uncertain")
-_VALUES: dict[str, tuple[str, ...]] = {
-    "stance": schema.STANCE_LABELS,
-    "stance_holder": schema.HOLDER_LABELS,
-    "uncertain": schema.UNCERTAINTY_LABELS,
-}
+LABEL_LAYERS: tuple[str, ...] = tuple(schema.SENTENCE_LABELS)
 
 
 @dataclass(slots=True)
@@ -54,16 +54,14 @@ class TaskCodings:
 
     @property
     def gold(self) -> Coding | None:
-        marked = [c for c in self.annotations if c.gold]
-        if marked:
-            return marked[0]
-        return self.annotations[0] if len(self.annotations) == 1 else None
+        """The ground-truth rule of :func:`.tasks.gold_position`, applied when reading."""
+        return next((c for c in self.annotations if c.gold), None)
 
 
 def label_of(annotation: SentenceAnnotation, layer: str) -> str | None:
     """A sentence-level label of an annotation (uncertainty follows from the cues)."""
     if layer == "uncertain":
-        return schema.UNCERTAINTY_LABELS[bool(annotation.hedge_cues)]
+        return schema.label_name("uncertain", int(bool(annotation.hedge_cues)))
     value = getattr(annotation, layer)
     return None if value is None else str(value)
 
@@ -71,52 +69,27 @@ def label_of(annotation: SentenceAnnotation, layer: str) -> str | None:
 # --- reading -------------------------------------------------------------------------------
 
 
-def coder_name(completed_by: Any) -> str:
-    """The annotator's name as exported; an e-mail address (an export that was not
-    pseudonymised by ``sqcorpus studio pull``) is replaced by a stable pseudonym so that it
-    never reaches a report or a log."""
-    name = annotator_name(completed_by)
-    if "@" in name:
-        return "annotator-" + hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
-    return name
-
-
-def _tokens(text: str) -> Any:
-    from ..text.segmentation import tokenize
-
-    return tokenize(text)
-
-
 def read_codings(files: Iterable[Path]) -> list[TaskCodings]:
     """Every task of the exports with its annotations and predictions, each checked."""
     tasks: list[TaskCodings] = []
     for path in files:
-        for task in read_export_tasks(path):
-            data = task["data"]
-            sid, text = data[schema.LS_SENTENCE_ID], data[schema.LS_TEXT]
-            tokens = _tokens(text)
-            codings = TaskCodings(sid=sid, text=text, file=path)
+        for task in read_export(path):
+            tokens = tokenize(task.text)
+            codings = TaskCodings(sid=task.sid, text=task.text, file=path)
+            done = task.done()
+            gold = gold_position(done, file=path, item=task.sid)
             seen: Counter[str] = Counter()
-            for entry in task.get("annotations") or []:
-                if entry.get("was_cancelled"):
-                    continue
-                where = Where(path, f"{sid} (annotation {entry.get('id')})")
-                annotation = from_ls_results(entry.get("result") or [], text, tokens, where)
-                who = coder_name(entry.get("completed_by"))
+            for position, entry in enumerate(done):
+                where = Where(path, f"{task.sid} (annotation {entry.get('id')})")
+                annotation = from_ls_results(entry.get("result") or [], task.text, tokens, where)
+                who = annotator_name(entry.get("completed_by"))
                 seen[who] += 1
                 if seen[who] > 1:  # the same person twice: keep both, distinguishable
                     who = f"{who}#{seen[who]}"
-                codings.annotations.append(Coding(who, annotation, bool(entry.get("ground_truth"))))
-            if sum(c.gold for c in codings.annotations) > 1:
-                raise SqcorpusError(
-                    "more than one annotation is marked ground_truth",
-                    file=path,
-                    item=sid,
-                    field="annotations",
-                )
-            for entry in task.get("predictions") or []:
-                where = Where(path, f"{sid} (prediction {entry.get('id')})")
-                annotation = from_ls_results(entry.get("result") or [], text, tokens, where)
+                codings.annotations.append(Coding(who, annotation, position == gold))
+            for entry in task.predictions():
+                where = Where(path, f"{task.sid} (prediction {entry.get('id')})")
+                annotation = from_ls_results(entry.get("result") or [], task.text, tokens, where)
                 model = entry.get("model_version") or "unknown"
                 codings.predictions.append(Coding(f"model {model}", annotation))
             tasks.append(codings)
@@ -200,8 +173,6 @@ SPAN_LAYERS: tuple[str, ...] = ("entities_exact", "entities_overlap", "cues", "s
 
 def cohen_kappa(left: Sequence[str], right: Sequence[str]) -> float | None:
     """Cohen's kappa (scikit-learn); ``None`` when undefined (no items, one category)."""
-    from sklearn.metrics import cohen_kappa_score
-
     if not left:
         return None
     with warnings.catch_warnings():
@@ -214,10 +185,7 @@ def krippendorff_alpha(
     units: Sequence[Mapping[str, str]], coders: Sequence[str], layer: str
 ) -> float | None:
     """Krippendorff's alpha (nominal) over units coded by two or more coders."""
-    import krippendorff
-    import numpy as np
-
-    names = _VALUES[layer]
+    names = schema.SENTENCE_LABELS[layer]
     pairable = [u for u in units if len(u) >= 2]
     if not pairable:
         return None
@@ -227,14 +195,14 @@ def krippendorff_alpha(
             data[coders.index(coder), column] = names.index(value)
     with warnings.catch_warnings(), np.errstate(invalid="ignore", divide="ignore"):
         warnings.simplefilter("ignore", RuntimeWarning)
-        value = float(
+        alpha = float(
             krippendorff.alpha(
                 reliability_data=data,
                 level_of_measurement="nominal",
                 value_domain=list(range(len(names))),
             )
         )
-    return None if value != value else value  # NaN: no variation at all
+    return None if alpha != alpha else alpha  # NaN: no variation at all
 
 
 # --- disagreements ---------------------------------------------------------------------------
@@ -303,12 +271,12 @@ def _compare(
     result: dict[str, Any] = {"tasks": tasks}
     for layer, tally in tallies.items():
         result[layer] = tally.as_dict()
-    for layer, (a, b) in labels.items():
-        agreeing = sum(x == y for x, y in zip(a, b, strict=True))
+    for layer, (left, right) in labels.items():
+        agreeing = sum(x == y for x, y in zip(left, right, strict=True))
         result[layer] = {
-            "items": len(a),
-            "observed_agreement": agreeing / len(a) if a else None,
-            "cohen_kappa": cohen_kappa(a, b),
+            "items": len(left),
+            "observed_agreement": agreeing / len(left) if left else None,
+            "cohen_kappa": cohen_kappa(left, right),
         }
     return result
 
@@ -398,83 +366,3 @@ def agreement(files: Sequence[Path] | None = None) -> dict[str, Any]:
     report = agreement_report(read_codings(expanded))
     report["files"] = [str(f) for f in expanded]
     return report
-
-
-# --- text -----------------------------------------------------------------------------------
-
-
-def _fmt(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.3f}"
-
-
-def format_agreement(report: Mapping[str, Any]) -> str:
-    """A plain-text rendering of an agreement report."""
-    lines = [
-        f"{report['tasks']} tasks, {report['annotated_tasks']} annotated, "
-        f"{report['doubly_annotated_tasks']} doubly annotated; "
-        f"annotators: {', '.join(report['annotators']) or 'none'}"
-    ]
-    if report["pairwise"] is None:
-        lines.append(report["note"])
-    else:
-        alpha = report["krippendorff_alpha"]
-        lines.append(
-            "Krippendorff's alpha (nominal): "
-            + ", ".join(f"{layer} {_fmt(alpha[layer])}" for layer in LABEL_LAYERS)
-        )
-        for pair, result in report["pairwise"].items():
-            lines.append(f"{pair} ({result['tasks']} tasks):")
-            lines.append("  " + _span_line(result, lambda t: f"F1 {_fmt(t['f1'])}"))
-            lines.append("  " + _label_line(result))
-        count = len(report["disagreements"])
-        lines.append(f"{count} sentence(s) with disagreements:")
-        for item in report["disagreements"]:
-            lines.append(f"  {item['sid']}:")
-            for diff in item["differences"]:
-                lines.append(f"    {_describe(diff)}")
-    if report["versus_gold"]:
-        lines.append("Against the gold:")
-        for who, result in report["versus_gold"].items():
-            lines.append(f"{who} ({result['tasks']} tasks):")
-            lines.append(
-                "  "
-                + _span_line(
-                    result,
-                    lambda t: f"P {_fmt(t['precision'])} R {_fmt(t['recall'])} F1 {_fmt(t['f1'])}",
-                )
-            )
-            lines.append("  " + _label_line(result))
-    else:
-        lines.append("No task has a gold annotation to compare with.")
-    return "\n".join(lines)
-
-
-def _span_line(result: Mapping[str, Any], show: Callable[[Mapping[str, Any]], str]) -> str:
-    names = {
-        "entities_exact": "entities exact",
-        "entities_overlap": "entities overlap",
-        "cues": "cues",
-        "scopes": "scopes",
-    }
-    return "; ".join(f"{names[layer]} {show(result[layer])}" for layer in SPAN_LAYERS)
-
-
-def _label_line(result: Mapping[str, Any]) -> str:
-    parts = []
-    for layer in LABEL_LAYERS:
-        item = result[layer]
-        parts.append(
-            f"{layer} agreement {_fmt(item['observed_agreement'])} "
-            f"kappa {_fmt(item['cohen_kappa'])} (n={item['items']})"
-        )
-    return "; ".join(parts)
-
-
-def _describe(diff: Mapping[str, Any]) -> str:
-    if "values" in diff:
-        return f"{diff['layer']}: " + ", ".join(f"{k}={v}" for k, v in diff["values"].items())
-    label = f" {diff['label']}" if "label" in diff else ""
-    return (
-        f"{diff['layer']} {diff['text']!r} [{diff['start']}, {diff['end']}){label}: "
-        f"by {', '.join(diff['by'])}; not by {', '.join(diff['not_by'])}"
-    )

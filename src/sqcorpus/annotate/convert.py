@@ -10,7 +10,6 @@ rebuilt from the offsets, never taken from ``value.text``.
 from __future__ import annotations
 
 import itertools
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +19,7 @@ from .. import schema
 from ..errors import SqcorpusError
 from ..models import SentenceAnnotation, Span, Token
 from ..text.corpus import CorpusSentence
+from .tasks import ExportedTask, annotator_name, gold_position, read_export
 
 # --- SentenceAnnotation -> Label Studio results ------------------------------------------
 
@@ -206,45 +206,6 @@ class TaskAnnotations:
     annotated_at: str | None = None
 
 
-def annotator_name(completed_by: Any) -> str:
-    """The (pseudonymous) annotator of an exported annotation."""
-    if isinstance(completed_by, Mapping):
-        for key in ("email", "username", "id"):
-            if completed_by.get(key) not in (None, ""):
-                return str(completed_by[key])
-    return f"user-{completed_by}"
-
-
-def read_export_tasks(path: Path) -> list[dict[str, Any]]:
-    """The task list of one Label Studio JSON export, checked for shape."""
-    try:
-        tasks = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise SqcorpusError(f"cannot read Label Studio export: {err}", file=path) from None
-    if not isinstance(tasks, list):
-        raise SqcorpusError("a Label Studio JSON export is a list of tasks", file=path)
-    for position, task in enumerate(tasks):
-        data = task.get("data") if isinstance(task, dict) else None
-        if not isinstance(data, dict):
-            raise SqcorpusError("task has no 'data' object", file=path, item=f"#{position}")
-        for key in (schema.LS_SENTENCE_ID, schema.LS_TEXT):
-            if not isinstance(data.get(key), str):
-                item = task.get("id", f"#{position}")
-                raise SqcorpusError(
-                    "missing or not a string", file=path, item=item, field=f"data.{key}"
-                )
-    return tasks
-
-
-def export_files(annotations: Path) -> list[Path]:
-    """The export files named by ``--annotations``: one file, or every ``*.json`` of a folder."""
-    if annotations.is_dir():
-        return sorted(annotations.glob("*.json"))
-    if annotations.is_file():
-        return [annotations]
-    raise SqcorpusError("no such file or directory", file=annotations)
-
-
 def read_annotations(
     files: Iterable[Path], sentences: Mapping[str, CorpusSentence]
 ) -> dict[str, TaskAnnotations]:
@@ -255,54 +216,42 @@ def read_annotations(
     """
     by_sid: dict[str, TaskAnnotations] = {}
     for path in files:
-        for task in read_export_tasks(path):
-            sid = task["data"][schema.LS_SENTENCE_ID]
-            where = Where(path, sid)
-            if sid not in sentences:
+        for task in read_export(path):
+            where = Where(path, task.sid)
+            if task.sid not in sentences:
                 raise where.error("unknown sentence id (not in corpus/raw)", "data.sid")
-            if sid in by_sid:
-                raise where.error(f"sentence is exported twice (also in {by_sid[sid].file})")
-            sentence = sentences[sid]
-            if task["data"][schema.LS_TEXT] != sentence.text:
+            if task.sid in by_sid:
+                raise where.error(f"sentence is exported twice (also in {by_sid[task.sid].file})")
+            sentence = sentences[task.sid]
+            if task.text != sentence.text:
                 raise where.error("task text does not match the corpus sentence", "data.text")
-            by_sid[sid] = _task_annotations(task, sentence, path)
+            by_sid[task.sid] = _task_annotations(task, sentence)
     return by_sid
 
 
-def _task_annotations(
-    task: Mapping[str, Any], sentence: CorpusSentence, path: Path
-) -> TaskAnnotations:
-    done = [a for a in task.get("annotations", []) if not a.get("was_cancelled")]
+def _task_annotations(task: ExportedTask, sentence: CorpusSentence) -> TaskAnnotations:
+    done = task.done()
     converted = []
     for annotation in done:
-        where = Where(path, f"{sentence.id} (annotation {annotation.get('id')})")
+        where = Where(task.file, f"{sentence.id} (annotation {annotation.get('id')})")
         result = from_ls_results(
             annotation.get("result", []), sentence.text, sentence.tokens, where
         )
         result.annotator = annotator_name(annotation.get("completed_by"))
         converted.append(result)
-    marked = [c for a, c in zip(done, converted, strict=True) if a.get("ground_truth")]
-    where = Where(path, sentence.id)
-    if len(marked) > 1:
-        raise where.error("more than one annotation is marked ground_truth", "annotations")
-    if marked:
-        gold = marked[0]
-    elif len(converted) == 1:
-        gold = converted[0]
-    elif converted:
-        raise where.error(
+    position = gold_position(done, file=task.file, item=sentence.id)
+    if position is None and converted:
+        raise Where(task.file, sentence.id).error(
             f"{len(converted)} annotations and none is marked ground_truth: adjudicate first",
             "annotations",
         )
-    else:
-        gold = None
     dates = sorted(str(a.get("updated_at") or a.get("created_at") or "") for a in done)
     return TaskAnnotations(
         sid=sentence.id,
-        file=path,
-        gold=gold,
+        file=task.file,
+        gold=None if position is None else converted[position],
         annotations=converted,
-        guidelines_version=task["data"].get("guidelines_version"),
+        guidelines_version=task.data.get("guidelines_version"),
         annotated_at=(dates[-1] or None) if dates else None,
     )
 
@@ -310,46 +259,39 @@ def _task_annotations(
 # --- sentence + annotation -> release record ------------------------------------------------
 
 
-def bio_tags(
-    tokens: Sequence[Token], spans: Sequence[Span], tag_of: Mapping[str, str]
-) -> list[str]:
-    """IOB2 tags over tokens for token-aligned, non-overlapping spans."""
-    tags = ["O"] * len(tokens)
-    for span in spans:
-        inside = [i for i, t in enumerate(tokens) if span.start <= t.start and t.end <= span.end]
-        for position, i in enumerate(inside):
-            tags[i] = ("B-" if position == 0 else "I-") + tag_of[span.label]
-    return tags
+def _spans(items: Sequence[Span]) -> list[schema.SpanRecord]:
+    return [{"start": s.start, "end": s.end, "text": s.text} for s in items]
+
+
+def _entities(items: Sequence[Span]) -> list[schema.EntityRecord]:
+    return [
+        {
+            "start": s.start,
+            "end": s.end,
+            "text": s.text,
+            "label": schema.label_index("entities", s.label),
+        }
+        for s in items
+    ]
 
 
 def to_record(
     sentence: CorpusSentence,
     annotation: SentenceAnnotation | None,
     stance_target: str | None = None,
-) -> dict[str, Any]:
+) -> schema.Record:
     """One release row (labels as class indices, as stored in Parquet).
 
     ``stance_target`` is the document's target; it is kept only for an annotated sentence.
     """
     layer = annotation or SentenceAnnotation()
-    ner = bio_tags(
-        sentence.tokens, layer.entities, {label: label for label in schema.ENTITY_LABELS}
+    tokens = [(t.start, t.end) for t in sentence.tokens]
+    # The converter has already refused overlapping spans of one layer.
+    ner = schema.iob2_tags(tokens, [(s.start, s.end, s.label) for s in layer.entities])
+    hedge = schema.iob2_tags(tokens, [(s.start, s.end, "CUE") for s in layer.hedge_cues])
+    uncertain = (
+        None if annotation is None else schema.label_name("uncertain", int(bool(layer.hedge_cues)))
     )
-    hedge = bio_tags(sentence.tokens, layer.hedge_cues, {"CUE": "CUE"})
-
-    def spans(items: Sequence[Span], labelled: bool) -> list[dict[str, Any]]:
-        rows = []
-        for span in items:
-            row: dict[str, Any] = {"start": span.start, "end": span.end, "text": span.text}
-            if labelled:
-                row["label"] = schema.ENTITY_LABELS.index(span.label)
-            rows.append(row)
-        return rows
-
-    def index(labels: tuple[str, ...], value: str | None) -> int:
-        return schema.MISSING_LABEL if value is None else labels.index(value)
-
-    uncertain = None if annotation is None else schema.UNCERTAINTY_LABELS[bool(layer.hedge_cues)]
     return {
         "id": sentence.id,
         "doc_id": sentence.doc_id,
@@ -361,15 +303,15 @@ def to_record(
         "tokens": [t.text for t in sentence.tokens],
         "token_starts": [t.start for t in sentence.tokens],
         "token_ends": [t.end for t in sentence.tokens],
-        "entities": spans(layer.entities, labelled=True),
-        "ner_tags": [schema.NER_TAGS.index(tag) for tag in ner],
+        "entities": _entities(layer.entities),
+        "ner_tags": schema.class_label("ner_tags").str2int(ner),
         "stance_target": stance_target if annotation is not None else None,
-        "stance": index(schema.STANCE_LABELS, layer.stance),
-        "stance_holder": index(schema.HOLDER_LABELS, layer.stance_holder),
-        "hedge_cues": spans(layer.hedge_cues, labelled=False),
-        "hedge_scopes": spans(layer.hedge_scopes, labelled=False),
-        "hedge_tags": [schema.HEDGE_TAGS.index(tag) for tag in hedge],
-        "uncertain": index(schema.UNCERTAINTY_LABELS, uncertain),
+        "stance": schema.label_index("stance", layer.stance),
+        "stance_holder": schema.label_index("stance_holder", layer.stance_holder),
+        "hedge_cues": _spans(layer.hedge_cues),
+        "hedge_scopes": _spans(layer.hedge_scopes),
+        "hedge_tags": schema.class_label("hedge_tags").str2int(hedge),
+        "uncertain": schema.label_index("uncertain", uncertain),
         "source": sentence.source,
         "outlet": sentence.outlet,
         "text_license": sentence.text_license,

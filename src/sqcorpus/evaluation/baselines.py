@@ -65,7 +65,8 @@ def _majority_label(train: Sequence[Record], field: str) -> str:
         raise SqcorpusError(f"no annotated {field} label in split 'train'", field=field)
     # Ties go to the label declared first in the schema, so the choice never depends on order.
     best = max(range(len(schema.SENTENCE_LABELS[field])), key=lambda i: (counts[i], -i))
-    return schema.class_label(field).int2str(best)  # type: ignore[no-any-return]
+    name: str = schema.class_label(field).int2str(best)
+    return name
 
 
 def majority(train: Sequence[Record], records: Sequence[Record]) -> list[dict[str, Any]]:

@@ -15,6 +15,7 @@ from typing import Any
 
 from seqeval.scheme import IOB2, Tokens
 
+from .. import schema
 from ..errors import SqcorpusError
 
 # --- reading predictions ---------------------------------------------------------------------
@@ -111,6 +112,10 @@ def check_tags(
     return tags
 
 
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def prediction_spans(
     row: PredictionRow,
     field: str,
@@ -127,8 +132,9 @@ def prediction_spans(
         if not isinstance(span, Mapping):
             raise row.error("a span is an object with start and end", where)
         start, end = span.get("start"), span.get("end")
-        if not all(isinstance(v, int) and not isinstance(v, bool) for v in (start, end)):
+        if not (_is_int(start) and _is_int(end)):
             raise row.error("start and end must be integers", where)
+        assert isinstance(start, int) and isinstance(end, int)  # for the type checker
         if not 0 <= start < end <= len(record["text"]):
             raise row.error(f"span [{start}, {end}) is out of the sentence text", where)
         if start not in record["token_starts"] or end not in record["token_ends"]:
@@ -136,32 +142,21 @@ def prediction_spans(
                 f"span [{start}, {end}) {record['text'][start:end]!r} is off token boundaries",
                 where,
             )
-        label = ""
-        if labels is not None:
-            label = span.get("label")
-            if not isinstance(label, str) or label not in labels:
-                raise row.error(f"unknown label {label!r}", f"{where}.label")
-        out.append((start, end, label))
+        label = span.get("label") if labels is not None else ""
+        if labels is not None and (not isinstance(label, str) or label not in labels):
+            raise row.error(f"unknown label {label!r}", f"{where}.label")
+        out.append((start, end, str(label)))
     return out
 
 
 def spans_to_tags(
     row: PredictionRow, field: str, spans: Sequence[tuple[int, int, str]], record: Mapping
 ) -> list[str]:
-    tags = ["O"] * len(record["tokens"])
-    for start, end, label in sorted(spans):
-        inside = [
-            i
-            for i, (s, e) in enumerate(
-                zip(record["token_starts"], record["token_ends"], strict=True)
-            )
-            if start <= s and e <= end
-        ]
-        if any(tags[i] != "O" for i in inside):
-            raise row.error(f"spans overlap at [{start}, {end})", field)
-        for position, i in enumerate(inside):
-            tags[i] = ("B-" if position == 0 else "I-") + label
-    return tags
+    tokens = list(zip(record["token_starts"], record["token_ends"], strict=True))
+    try:
+        return schema.iob2_tags(tokens, spans)
+    except ValueError as err:
+        raise row.error(str(err), field) from None
 
 
 def tag_spans(record: Mapping[str, Any], tags: Sequence[str]) -> list[tuple[int, int, str]]:

@@ -82,7 +82,7 @@ def _score_ner(
 def _score_stance(
     records: Sequence[Mapping[str, Any]], rows: Sequence[PredictionRow]
 ) -> dict[str, Any]:
-    gold = [schema.label_name("stance", r["stance"]) for r in records]
+    gold = schema.class_label("stance").int2str([r["stance"] for r in records])
     pred = []
     for row in rows:
         value = row.data.get("stance")

@@ -13,7 +13,7 @@ import io
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -23,8 +23,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .. import paths, schema
-from ..annotate.convert import TaskAnnotations, export_files, read_annotations, to_record
+from ..annotate.convert import TaskAnnotations, read_annotations, to_record
 from ..annotate.targets import read_stance_targets
+from ..annotate.tasks import export_files
 from ..errors import SqcorpusError
 from ..files import json_text, read_json
 from ..text.corpus import CorpusSentence, corpus_sentences, read_corpus
@@ -80,7 +81,7 @@ def _annotation_info(tasks: Mapping[str, TaskAnnotations]) -> dict[str, Any]:
     }
 
 
-def _write_parquet(rows: list[dict[str, Any]], config: str, path: Path) -> dict[str, Any]:
+def _write_parquet(rows: Sequence[Mapping[str, Any]], config: str, path: Path) -> dict[str, Any]:
     features = schema.config_features(config)
     table = pa.Table.from_pylist(
         [{name: row[name] for name in features} for row in rows], schema=features.arrow_schema
