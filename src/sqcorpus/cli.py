@@ -4,6 +4,9 @@ Each subcommand is a pair ``_add_<name>(subparsers)`` / ``_run_<name>(args) -> i
 in :data:`COMMANDS`. Errors from bad input (:class:`SqcorpusError`) become one line on stderr
 and exit 1. Stage modules are imported by the command that needs them, so that ``sqcorpus
 segment`` does not load ``datasets`` or scikit-learn.
+
+Longer than 400 lines because every subcommand's arguments are declared here, one short
+``_add_``/``_run_`` pair each; the work itself is in the stage modules.
 """
 
 from __future__ import annotations
