@@ -44,14 +44,6 @@ def stems(text: str) -> frozenset[str]:
     )
 
 
-def similarity(a: str, b: str) -> float:
-    """Jaccard overlap of the stem sets of two sentences."""
-    left, right = stems(a), stems(b)
-    if not left or not right:
-        return 0.0
-    return len(left & right) / len(left | right)
-
-
 @dataclass(frozen=True, slots=True)
 class SplitFile:
     """The content of ``corpus/splits.json``."""
