@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import graphlib
+import re
 from pathlib import Path
 
 import pytest
@@ -129,3 +130,12 @@ def test_every_module_is_short_or_says_why_not() -> None:
         if text.count("\n") > MAX_LINES:
             docstring = ast.get_docstring(ast.parse(text)) or ""
             assert LONG_MODULE_NOTE in docstring, f"{path.relative_to(PACKAGE)} is long"
+
+
+def test_the_readme_pipeline_table_names_modules_that_exist() -> None:
+    readme = (PACKAGE.parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## The pipeline")[1].split("```")[0].replace("`src/sqcorpus/`", "")
+    named = re.findall(r"`([a-z_]+/(?:[a-z_]+/)?(?:[a-z_]+\.py)?)`", section)
+    assert len(named) > 15
+    for name in named:
+        assert (PACKAGE / name).exists(), name

@@ -54,7 +54,7 @@ def test_a_valid_document_is_read_with_its_metadata(raw: Path) -> None:
         (
             lambda raw: (raw / f"{MINI_DOC}.json").write_text("{", encoding="utf-8"),
             ".json",
-            "invalid JSON",
+            "cannot read metadata",
         ),
         (
             lambda raw: _edit_metadata(raw, lambda m: m.pop("publisher")),

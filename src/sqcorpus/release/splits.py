@@ -12,7 +12,6 @@ in a hash order that does not depend on the order of documents.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ from typing import Any
 
 from .. import schema
 from ..errors import SqcorpusError
+from ..files import json_text, read_json
 from ..text.corpus import CorpusSentence
 
 TARGET_SHARES: dict[str, float] = {"train": 0.6, "validation": 0.2, "test": 0.2}
@@ -63,18 +63,18 @@ class SplitFile:
             "groups": list(self.groups),
             "assignment": dict(sorted(self.assignment.items())),
         }
-        return json.dumps(content, ensure_ascii=False, indent=2) + "\n"
+        return json_text(content)
 
 
 def read_split_file(path: Path) -> SplitFile:
     """The frozen assignment and hand-made groups (empty when the file does not exist)."""
     if not path.exists():
         return SplitFile()
+    content = read_json(path, what="the split file")
     try:
-        content = json.loads(path.read_text(encoding="utf-8"))
         assignment = dict(content["assignment"])
         groups = tuple(content.get("groups", []))
-    except (OSError, json.JSONDecodeError, KeyError, TypeError, ValueError) as err:
+    except (AttributeError, KeyError, TypeError, ValueError) as err:
         raise SqcorpusError(f"cannot read the split file: {err}", file=path) from None
     for sid, split in assignment.items():
         if split not in schema.SPLITS:

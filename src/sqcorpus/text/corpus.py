@@ -7,7 +7,6 @@ paragraph a line) beside ``<doc_id>.json`` (its metadata, including the text's s
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from typing import Any
 
 from .. import paths
 from ..errors import SqcorpusError
+from ..files import read_json
 from ..models import Token
 from .segmentation import segment
 
@@ -72,10 +72,9 @@ def read_document(txt_path: Path) -> Document:
 
 
 def _read_metadata(path: Path) -> dict[str, Any]:
-    try:
-        metadata: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as err:
-        raise SqcorpusError(f"invalid JSON: {err}", file=path) from None
+    metadata = read_json(path, what="metadata")
+    if not isinstance(metadata, dict):
+        raise SqcorpusError("metadata is a JSON object", file=path)
     return metadata
 
 
