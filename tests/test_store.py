@@ -110,3 +110,37 @@ def test_release_dates_come_from_changelog_headings(tmp_path: Path) -> None:
         SqcorpusError, match=re.escape("id 1.0.0: invalid release date '2026-13-01'")
     ):
         release_dates(changelog)
+
+
+def test_each_entry_point_reads_the_manifest_once(
+    releases: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A command resolves its release once and passes the ``Release`` down."""
+    from sqcorpus.evaluation import baselines
+    from sqcorpus.evaluation.score import evaluate
+    from sqcorpus.release import store
+    from sqcorpus.release.diff import diff_releases
+    from sqcorpus.release.export import export
+    from sqcorpus.release.loading import load
+
+    reads: list[str] = []
+    original = store.read_manifest
+
+    def counted(version: str, releases_dir: Path | None = None) -> dict:
+        reads.append(version)
+        return original(version, releases_dir)
+
+    monkeypatch.setattr(store, "read_manifest", counted)
+    test = load("sentences", releases_dir=releases)["test"]
+    assert len(reads) == 1
+    evaluate(
+        "stance", [{"id": sid, "stance": "neutral"} for sid in test["id"]], releases_dir=releases
+    )
+    assert len(reads) == 2
+    export("jsonl", tmp_path / "out", releases_dir=releases)
+    assert len(reads) == 3
+    baselines.baseline_table(releases_dir=releases)
+    assert len(reads) == 4
+    version = reads[0]
+    diff_releases(version, version, releases_dir=releases)
+    assert reads == [version] * 6
