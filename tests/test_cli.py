@@ -125,3 +125,19 @@ def test_unknown_split_or_config_is_refused_by_the_parser(
     with pytest.raises(SystemExit):
         main(["export", "out", "--format", "jsonl", "--config", "nerr"])
     assert "choose from 'sentences', 'ner', 'stance', 'hedging'" in capsys.readouterr().err
+
+
+def test_segment_does_not_load_datasets(tmp_path: Path) -> None:
+    """The parser reads the schema's choices lazily: segmenting needs neither the schema's
+    Features nor ``datasets``."""
+    text = tmp_path / "in.txt"
+    text.write_text("Një. Dy.", encoding="utf-8")
+    probe = (
+        "import sys; from sqcorpus.cli import main; "
+        f"code = main(['segment', {str(text)!r}]); "
+        "print('datasets' in sys.modules, 'sqcorpus.schema' in sys.modules, code)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=False
+    )
+    assert result.stdout.splitlines()[-1] == "False False 0", result.stderr
