@@ -12,7 +12,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK=1 HF_HUB_OFFLINE=1 HF_DATASETS_OFFLINE=1
 
 setup() {
     [ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"
-    "$VENV/bin/python" -m pip install --quiet --upgrade pip
+    "$VENV/bin/python" -m pip install -qq --upgrade pip
     # -qq: pip still prints errors (and fails), but not setuptools' notice, printed on every
     # editable install, that a folder named like the package could shadow it.
     "$VENV/bin/python" -m pip install -qq -e ".${1:+[$1]}"

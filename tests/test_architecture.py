@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import ast
 import graphlib
+import re
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -129,3 +131,25 @@ def test_every_module_is_short_or_says_why_not() -> None:
         if text.count("\n") > MAX_LINES:
             docstring = ast.get_docstring(ast.parse(text)) or ""
             assert LONG_MODULE_NOTE in docstring, f"{path.relative_to(PACKAGE)} is long"
+
+
+def test_the_readme_pipeline_table_names_modules_that_exist() -> None:
+    readme = (PACKAGE.parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## The pipeline")[1].split("```")[0].replace("`src/sqcorpus/`", "")
+    named = re.findall(r"`([a-z_]+/(?:[a-z_]+/)?(?:[a-z_]+\.py)?)`", section)
+    assert len(named) > 15
+    for name in named:
+        assert (PACKAGE / name).exists(), name
+
+
+def test_every_source_folder_is_a_listed_package() -> None:
+    """setuptools warns, and leaves out of the wheel, a folder missing from ``packages``."""
+    pyproject = tomllib.loads((PACKAGE.parents[1] / "pyproject.toml").read_text("utf-8"))
+    listed = set(pyproject["tool"]["setuptools"]["packages"])
+    folders = {
+        ".".join(path.relative_to(PACKAGE.parent).parts)
+        for path in [PACKAGE, *PACKAGE.rglob("*")]
+        if path.is_dir() and path.name != "__pycache__" and any(path.iterdir())
+    }
+    assert folders - {"sqcorpus.data"} <= listed
+    assert {name for name in listed if not name.startswith("sqcorpus.data")} <= folders

@@ -89,3 +89,59 @@ def test_build_error_is_one_line_with_nonzero_exit(mini_project: MiniProject) ->
     assert result.stderr.count("\n") == 1
     assert "mini-doc.json" in result.stderr and "data.text" in result.stderr
     assert not (mini_project.releases / "0.1.0").exists()
+
+
+def test_python_dash_m_sqcorpus_is_the_command() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "sqcorpus", "segment"],
+        input="Një. Dy.",
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert [json.loads(line)["text"] for line in result.stdout.splitlines()] == ["Një.", "Dy."]
+
+
+def test_every_subcommand_is_in_the_command_table(capsys: pytest.CaptureFixture[str]) -> None:
+    """A new ``_add_<name>`` that is not listed in ``COMMANDS`` would never be reachable."""
+    from sqcorpus import cli
+
+    defined = {name for name in vars(cli) if name.startswith("_add_")}
+    listed = {add.__name__ for add in cli.COMMANDS}
+    assert listed == defined
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    listing = capsys.readouterr().out
+    for add in cli.COMMANDS:
+        assert add.__name__.removeprefix("_add_").replace("_", "-") in listing
+
+
+def test_unknown_split_or_config_is_refused_by_the_parser(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The choices come from the schema: a typo fails before anything is read."""
+    with pytest.raises(SystemExit) as caught:
+        main(["evaluate", "--config", "ner", "--split", "dev", "predictions.jsonl"])
+    assert caught.value.code == 2
+    assert "invalid choice: 'dev'" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["export", "out", "--format", "jsonl", "--config", "nerr"])
+    assert "choose from 'sentences', 'ner', 'stance', 'hedging'" in capsys.readouterr().err
+
+
+def test_segment_does_not_load_datasets(tmp_path: Path) -> None:
+    """The parser reads the schema's choices lazily: segmenting needs neither the schema's
+    Features nor ``datasets``."""
+    text = tmp_path / "in.txt"
+    text.write_text("Një. Dy.", encoding="utf-8")
+    probe = (
+        "import sys; from sqcorpus.cli import main; "
+        f"code = main(['segment', {str(text)!r}]); "
+        "print('datasets' in sys.modules, 'sqcorpus.schema' in sys.modules, code)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=False
+    )
+    assert result.stdout.splitlines()[-1] == "False False 0", result.stderr

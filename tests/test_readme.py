@@ -1,7 +1,9 @@
-"""Every Python example in README.md runs, from the checkout, so the docs cannot rot."""
+"""Every Python example in README.md runs from the checkout and prints what the README shows,
+as doctests (the way conllu checks its README), so the docs cannot rot."""
 
 from __future__ import annotations
 
+import doctest
 import re
 from pathlib import Path
 
@@ -11,14 +13,23 @@ ROOT = Path(__file__).resolve().parents[1]
 BLOCKS = re.findall(r"```python\n(.*?)```", (ROOT / "README.md").read_text(encoding="utf-8"), re.S)
 
 
-def test_readme_has_examples() -> None:
+def test_readme_has_examples_that_show_their_output() -> None:
     assert len(BLOCKS) >= 2
+    assert all(block.startswith(">>> ") for block in BLOCKS)
 
 
-@pytest.mark.parametrize("block", BLOCKS, ids=[f"example-{i}" for i in range(len(BLOCKS))])
-def test_readme_example_runs(block: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_readme_examples_share_one_session(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The blocks run in order in one namespace, as a reader would type them."""
     monkeypatch.chdir(ROOT)
-    exec(compile(block, "README.md", "exec"), {"__name__": "readme_example"})
+    parser, runner = doctest.DocTestParser(), doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+    namespace: dict[str, object] = {"__name__": "readme_example"}
+    for number, block in enumerate(BLOCKS):
+        test = parser.get_doctest(block, namespace, f"README example {number}", "README.md", 0)
+        runner.run(test, clear_globs=False)
+        namespace = test.globs  # a DocTest works on a copy: carry it to the next block
+    summary = runner.summarize(verbose=False)
+    assert summary.attempted > 10
+    assert summary.failed == 0, "a README example printed something else (see above)"
 
 
 def test_label_examples_are_in_the_release() -> None:

@@ -295,7 +295,7 @@ def _span(text: str, spec: tuple[Any, ...]) -> Any:
 
 def annotation_for(sentence: Any, decisions_by_index: dict[int, dict[str, Any]] = PASS) -> Any:
     """The decisions for one corpus sentence, as a checked SentenceAnnotation."""
-    from sqcorpus.convert import Where, from_ls_results, to_ls_results
+    from sqcorpus.annotate.convert import Where, from_ls_results, to_ls_results
     from sqcorpus.models import SentenceAnnotation
 
     decisions = decisions_by_index[sentence.index]
@@ -314,9 +314,9 @@ def annotation_for(sentence: Any, decisions_by_index: dict[int, dict[str, Any]] 
 
 
 def main() -> None:
-    from sqcorpus.convert import to_ls_results
-    from sqcorpus.corpus import corpus_sentences
-    from sqcorpus.studio import connect, find_project
+    from sqcorpus.annotate.convert import to_ls_results
+    from sqcorpus.text.corpus import corpus_sentences
+    from sqcorpus.annotate.studio import connect, find_project
 
     sentences = [s for s in corpus_sentences() if s.doc_id == DOC_ID]
     assert sorted(PASS) == [s.index for s in sentences], "one decision per sentence"

@@ -74,9 +74,10 @@ def corrected_pass() -> dict[int, dict[str, Any]]:
 
 
 def main() -> None:
-    from sqcorpus.convert import annotator_name, to_ls_results
-    from sqcorpus.corpus import corpus_sentences
-    from sqcorpus.studio import connect, find_project
+    from sqcorpus.annotate.convert import to_ls_results
+    from sqcorpus.annotate.tasks import annotator_name
+    from sqcorpus.text.corpus import corpus_sentences
+    from sqcorpus.annotate.studio import connect, find_project
 
     decisions = corrected_pass()
     sentences = [s for s in corpus_sentences() if s.doc_id == DOC_ID]

@@ -3,6 +3,12 @@
 The public API is four functions; everything else lives in one subpackage a pipeline stage:
 ``text`` (raw documents, segmentation) → ``annotate`` (Label Studio, conversion to records) →
 ``release`` (validate, split, write, load) → ``publish`` (card, datasheet) → ``evaluation``.
+Beneath them lie the foundation modules: ``schema``, ``models``, ``errors``, ``paths``,
+``files``, ``generated`` and ``about``.
+
+Each function imports its stage when called, so that ``import sqcorpus`` stays light (no
+``datasets``, no scikit-learn) and ``segment`` never loads what ``load`` needs. The stage
+subpackages are named so that none shadows a function here (no ``evaluate/`` or ``load.py``).
 """
 
 from __future__ import annotations
@@ -26,7 +32,7 @@ def segment(text: str) -> list[Sentence]:
 
 
 def build(version: str, **options: Any) -> BuildSummary:
-    """Build, validate and write release ``version`` (see ``sqcorpus.release.build_release``)."""
+    """Build, validate and write release ``version`` (see ``sqcorpus.release.build``)."""
     from .release.build import build_release
 
     return build_release(version, **options)

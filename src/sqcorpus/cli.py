@@ -15,12 +15,41 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Sequence
+from functools import cached_property
 from pathlib import Path
 
-from . import schema
 from .errors import SqcorpusError
 from .files import write_atomic
 from .generated import Generated
+
+
+class SchemaChoices(Sequence[str]):
+    """Choices of an option, read from :mod:`sqcorpus.schema` when argparse first checks them.
+
+    The schema builds ``datasets`` Features when imported; reading it lazily keeps commands
+    that do not need it (``sqcorpus segment``) from paying for that. Options using it give a
+    ``metavar``, since argparse would otherwise list the choices while building the parser.
+    """
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    @cached_property
+    def values(self) -> tuple[str, ...]:
+        from . import schema
+
+        return tuple(getattr(schema, self.name))
+
+    def __getitem__(self, index: int) -> str:  # type: ignore[override]
+        return self.values[index]
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+
+SPLITS = SchemaChoices("SPLITS")
+CONFIGS = SchemaChoices("CONFIGS")
+EVAL_CONFIGS = SchemaChoices("EVAL_CONFIGS")
 
 
 # --- segment -----------------------------------------------------------------------------
@@ -172,8 +201,12 @@ def _run_label_config(args: argparse.Namespace) -> int:
 def _add_evaluate(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("evaluate", help="score predictions (JSON Lines) against a released split")
     p.add_argument("predictions", type=Path, help="JSON Lines, one object per sentence id")
-    p.add_argument("--config", required=True, choices=schema.EVAL_CONFIGS)
-    p.add_argument("--split", default="test", choices=schema.SPLITS, help="(default: test)")
+    p.add_argument(
+        "--config", required=True, choices=EVAL_CONFIGS, metavar="CONFIG", help="%(choices)s"
+    )
+    p.add_argument(
+        "--split", default="test", choices=SPLITS, metavar="SPLIT", help="%(choices)s (test)"
+    )
     p.add_argument("--version", help="release version (default: the latest)")
     p.add_argument("--out", type=Path, help="also write the full report as JSON")
     p.set_defaults(run=_run_evaluate)
@@ -196,7 +229,9 @@ def _add_baseline(sub: argparse._SubParsersAction) -> None:
         "baseline", help="write a baseline's predictions, or (--table) score every baseline"
     )
     p.add_argument("name", nargs="?", choices=["majority", "rules", "crf"], help="baseline")
-    p.add_argument("--split", default="test", choices=schema.SPLITS, help="(default: test)")
+    p.add_argument(
+        "--split", default="test", choices=SPLITS, metavar="SPLIT", help="%(choices)s (test)"
+    )
     p.add_argument("--version", help="release version (default: the latest)")
     p.add_argument("--out", type=Path, help="predictions file (default: stdout)")
     p.add_argument("--table", action="store_true", help="print the Markdown table of baselines")
@@ -253,9 +288,11 @@ def _add_export(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("export", help="export a release as CoNLL, JSON Lines or spaCy DocBin")
     p.add_argument("out", type=Path, help="file (with --split) or folder (one file a split)")
     p.add_argument("--format", required=True, choices=["conll", "jsonl", "spacy"])
-    p.add_argument("--config", choices=tuple(schema.CONFIGS), help="(default: sentences)")
+    p.add_argument("--config", choices=CONFIGS, metavar="CONFIG", help="%(choices)s (sentences)")
     p.add_argument("--version", help="release version (default: the latest)")
-    p.add_argument("--split", choices=schema.SPLITS, help="one split only (default: every split)")
+    p.add_argument(
+        "--split", choices=SPLITS, metavar="SPLIT", help="%(choices)s (default: every split)"
+    )
     p.set_defaults(run=_run_export)
 
 

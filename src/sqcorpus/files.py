@@ -31,9 +31,9 @@ def write_atomic(path: Path, content: str | bytes, *, mode: int = 0o644) -> None
         raise
 
 
-def json_text(data: Any) -> str:
+def json_text(data: Any, *, sort_keys: bool = False) -> str:
     """The project's one JSON layout: UTF-8 characters kept, two-space indent, final newline."""
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=sort_keys) + "\n"
 
 
 def write_json(path: Path, data: Any, *, mode: int = 0o644) -> None:

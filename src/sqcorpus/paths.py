@@ -1,4 +1,6 @@
-"""Where the corpus lives: a checkout's ``corpus/`` or, in an installed wheel, package data."""
+"""Every path of the project, in one place: the corpus (a checkout's ``corpus/`` or, in an
+installed wheel, package data), the annotation files, the generated documents, the local Label
+Studio folder and the user cache. ``$SQCORPUS_ROOT`` moves the whole project (tests use it)."""
 
 from __future__ import annotations
 

@@ -286,7 +286,7 @@ def iob2_tags(
     return tags
 
 
-def tag_names(field: str, indices: list[int]) -> list[str]:
-    """A tag sequence (``ner_tags``, ``hedge_tags``) as names."""
+def label_names(field: str, indices: list[int]) -> list[str]:
+    """Class indices of a label field as names (a tag sequence, or entity labels)."""
     names: list[str] = class_label(field).int2str(indices)
     return names

@@ -192,7 +192,7 @@ def krippendorff_alpha(
     data = np.full((len(coders), len(pairable)), np.nan)
     for column, unit in enumerate(pairable):
         for coder, value in unit.items():
-            data[coders.index(coder), column] = names.index(value)
+            data[coders.index(coder), column] = schema.label_index(layer, value)
     with warnings.catch_warnings(), np.errstate(invalid="ignore", divide="ignore"):
         warnings.simplefilter("ignore", RuntimeWarning)
         alpha = float(

@@ -289,9 +289,8 @@ def to_record(
     # The converter has already refused overlapping spans of one layer.
     ner = schema.iob2_tags(tokens, [(s.start, s.end, s.label) for s in layer.entities])
     hedge = schema.iob2_tags(tokens, [(s.start, s.end, "CUE") for s in layer.hedge_cues])
-    uncertain = (
-        None if annotation is None else schema.label_name("uncertain", int(bool(layer.hedge_cues)))
-    )
+    # Uncertain exactly when the sentence has a hedge cue (CoNLL-2010); unset if unannotated.
+    uncertain = None if annotation is None else ("uncertain" if layer.hedge_cues else "certain")
     return {
         "id": sentence.id,
         "doc_id": sentence.doc_id,

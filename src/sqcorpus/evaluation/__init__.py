@@ -1,1 +1,2 @@
-"""Use: score predictions against a release, and the baselines that set the bar."""
+"""Use: score predictions against a release (``predictions`` read them, ``metrics`` compute
+the figures, ``score`` ties them to a split, ``report`` shows them) and the baselines."""

@@ -163,8 +163,10 @@ def crf(train: Sequence[Record], records: Sequence[Record]) -> list[dict[str, An
     if not annotated:
         raise SqcorpusError("no annotated sentence in split 'train' to train the CRF on")
     tokens = [r["tokens"] for r in annotated]
-    ner = train_crf(tokens, [schema.tag_names("ner_tags", r["ner_tags"]) for r in annotated])
-    hedge = train_crf(tokens, [schema.tag_names("hedge_tags", r["hedge_tags"]) for r in annotated])
+    ner = train_crf(tokens, [schema.label_names("ner_tags", r["ner_tags"]) for r in annotated])
+    hedge = train_crf(
+        tokens, [schema.label_names("hedge_tags", r["hedge_tags"]) for r in annotated]
+    )
     features = [sentence_features(r["tokens"]) for r in records]
     ner_tags = ner.predict(features) if records else []
     hedge_tags = hedge.predict(features) if records else []

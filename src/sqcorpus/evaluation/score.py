@@ -56,7 +56,7 @@ def _score_ner(
     records: Sequence[Mapping[str, Any]], rows: Sequence[PredictionRow]
 ) -> dict[str, Any]:
     types = set(schema.ENTITY_LABELS) | set(schema.CONLL2003_TYPES)
-    gold = [schema.tag_names("ner_tags", r["ner_tags"]) for r in records]
+    gold = [schema.label_names("ner_tags", r["ner_tags"]) for r in records]
     pred = []
     for record, row in zip(records, rows, strict=True):
         if "ner_tags" in row.data:

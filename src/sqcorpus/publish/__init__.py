@@ -1,1 +1,2 @@
-"""Publication files generated from a release: dataset card, datasheet block."""
+"""Publication: the dataset card (README.md's YAML header) and the datasheet's statistics,
+generated from the latest release."""

@@ -49,7 +49,7 @@ def _rows(counts: Mapping[str, Any]) -> dict[str, int]:
 def _check_against_manifest(total: Mapping[str, Any], release: Release) -> None:
     """The Parquet rows must give the manifest's counts; anything else is a broken release."""
     recorded = {k: v for k, v in release.manifest["counts"].items() if k != "splits"}
-    for key in recorded.keys() | total.keys():
+    for key in [*recorded, *(key for key in total if key not in recorded)]:
         if total.get(key) != recorded.get(key):
             raise SqcorpusError(
                 f"the Parquet files give {key} = {total.get(key)}, the manifest "

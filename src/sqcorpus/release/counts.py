@@ -17,7 +17,7 @@ def count_records(
     Sentence-level labels count annotated sentences only (a missing label is ``-1``). The key
     order is the manifest's: changing it changes every release's bytes.
     """
-    entities = Counter(schema.ENTITY_LABELS[e["label"]] for r in records for e in r["entities"])
+    entities = Counter(e["label"] for r in records for e in r["entities"])
 
     def labelled(field: str) -> dict[str, int]:
         counter = Counter(r[field] for r in records)  # type: ignore[literal-required]
@@ -39,7 +39,10 @@ def count_records(
         }
     counts.update(
         {
-            "entities": {label: entities[label] for label in schema.ENTITY_LABELS},
+            "entities": {
+                label: entities[schema.label_index("entities", label)]
+                for label in schema.ENTITY_LABELS
+            },
             **{field: labelled(field) for field in schema.SENTENCE_LABELS},
             "hedge_cues": sum(len(r["hedge_cues"]) for r in records),
             "hedge_scopes": sum(len(r["hedge_scopes"]) for r in records),

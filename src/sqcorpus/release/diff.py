@@ -74,7 +74,7 @@ def _readable(name: str, value: Any) -> Any:
     if name in schema.SENTENCE_LABELS:
         return schema.label_name(name, value) or "-"
     if name in ("ner_tags", "hedge_tags"):
-        return " ".join(schema.tag_names(name, value))
+        return " ".join(schema.label_names(name, value))
     return value
 
 

@@ -27,7 +27,7 @@ def named_record(record: Mapping[str, Any], columns: Iterable[str] | None = None
     for name in columns if columns is not None else record:
         value = record[name]
         if name in ("ner_tags", "hedge_tags"):
-            value = schema.tag_names(name, value)
+            value = schema.label_names(name, value)
         elif name == "entities":
             value = [{**e, "label": schema.label_name(name, e["label"])} for e in value]
         elif name in schema.SENTENCE_LABELS:
@@ -149,7 +149,9 @@ def to_docs(records: Iterable[Mapping[str, Any]], nlp: Any = None) -> list[Any]:
         spaces = [e < s for e, s in zip(ends, [*starts[1:], len(record["text"])], strict=True)]
         doc = Doc(nlp.vocab, words=list(record["tokens"]), spaces=spaces)
         doc.ents = [
-            Span(doc, *_token_span(record, e), label=schema.ENTITY_LABELS[e["label"]])
+            Span(
+                doc, *_token_span(record, e), label=schema.label_names("entities", [e["label"]])[0]
+            )
             for e in record["entities"]
         ]
         for key in ("hedge_cues", "hedge_scopes"):

@@ -19,7 +19,6 @@ rare stem are compared.
 from __future__ import annotations
 
 import hashlib
-import json
 import math
 import re
 from collections import Counter, defaultdict
@@ -30,7 +29,7 @@ from typing import Any, Final
 
 from .. import schema
 from ..errors import SqcorpusError
-from ..files import write_atomic
+from ..files import json_text, read_json, write_atomic
 from ..text.corpus import Document, document_sentences
 
 TARGET_SHARES: Final[dict[str, float]] = {"train": 0.6, "validation": 0.2, "test": 0.2}
@@ -92,17 +91,14 @@ class SplitFile:
             "groups": list(self.groups),
             "documents": dict(sorted(self.documents.items())),
         }
-        return json.dumps(content, ensure_ascii=False, indent=2) + "\n"
+        return json_text(content)
 
 
 def read_split_file(path: Path) -> SplitFile:
     """The frozen assignment (empty when the file does not exist)."""
     if not path.exists():
         return SplitFile()
-    try:
-        content = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise SqcorpusError(f"cannot read the split file: {err}", file=path) from None
+    content = read_json(path, what="split file")
     if not isinstance(content, dict) or content.get("format") != SPLIT_FILE_FORMAT:
         raise SqcorpusError(
             f"not a split file of format {SPLIT_FILE_FORMAT}", file=path, field="format"

@@ -16,7 +16,6 @@ is already there.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -26,7 +25,7 @@ from typing import Any, Final
 
 from .. import paths
 from ..errors import SqcorpusError
-from ..files import write_atomic
+from ..files import json_text, read_json, write_atomic
 from ..models import Sentence, Token
 from .segmentation import segment, tokenize
 
@@ -134,10 +133,9 @@ def read_document(txt_path: Path) -> Document:
 
 
 def _read_metadata(path: Path) -> dict[str, Any]:
-    try:
-        metadata: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as err:
-        raise SqcorpusError(f"invalid JSON: {err}", file=path) from None
+    metadata = read_json(path, what="metadata")
+    if not isinstance(metadata, dict):
+        raise SqcorpusError("metadata is a JSON object", file=path)
     return metadata
 
 
@@ -254,7 +252,7 @@ class NewDocument:
             original = "\n".join(self.original)
             metadata["sha256_en"] = sha256_text(original)
             files[self.doc_id + ORIGINAL_SUFFIX] = original
-        files[f"{self.doc_id}.json"] = json.dumps(metadata, ensure_ascii=False, indent=2) + "\n"
+        files[f"{self.doc_id}.json"] = json_text(metadata)
         return files
 
 

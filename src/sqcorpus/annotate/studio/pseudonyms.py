@@ -4,7 +4,6 @@ reaches the repository, a release or a log."""
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -12,7 +11,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from ...errors import SqcorpusError
-from ...files import read_json, write_atomic
+from ...files import read_json, write_json
 
 PSEUDONYM_FILE: Final = "pseudonyms.json"
 EMAIL_PATTERN: Final = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*")
@@ -65,9 +64,7 @@ class Pseudonyms:
             "never commit this file",
             "annotators": dict(sorted(self.table.items(), key=lambda item: item[1])),
         }
-        write_atomic(
-            self.path, json.dumps(content, indent=2, ensure_ascii=False) + "\n", mode=0o600
-        )
+        write_json(self.path, content, mode=0o600)
 
     def name(self, key: str) -> str:
         """The pseudonym of ``key`` (an e-mail, or ``id:N`` for an unknown user)."""

@@ -16,7 +16,7 @@ from label_studio_sdk import LabelStudio
 
 from ... import paths, schema
 from ...errors import SqcorpusError
-from ...files import write_atomic
+from ...files import json_text, write_atomic
 from ..tasks import annotator_name
 from .client import DEFAULT_PROJECT, checked_project
 from .connection import (
@@ -110,7 +110,7 @@ def _pulled_tasks(
 
 def export_json(tasks: Sequence[Mapping[str, Any]]) -> str:
     """The deterministic text of an export file."""
-    return json.dumps(list(tasks), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    return json_text(list(tasks), sort_keys=True)
 
 
 @dataclass(frozen=True, slots=True)

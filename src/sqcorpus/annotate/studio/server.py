@@ -5,7 +5,6 @@ written to ``<data dir>/connection.json`` (mode 0600)."""
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import secrets
 import signal
@@ -20,7 +19,7 @@ import httpx
 
 from ... import paths
 from ...errors import SqcorpusError
-from ...files import read_json, write_atomic
+from ...files import read_json, write_json
 from .connection import CONNECTION_FILE, POLL_INTERVAL, Connection
 from .install import LABEL_STUDIO_VERSION, install, installed_version, venv_dir
 
@@ -179,9 +178,7 @@ class LocalServer:
             "label_studio_version": LABEL_STUDIO_VERSION,
         }
         # Written before the start: the admin (and its token) may be created even if we fail.
-        write_atomic(
-            self.connection_file, json.dumps(connection_record, indent=2) + "\n", mode=0o600
-        )
+        write_json(self.connection_file, connection_record, mode=0o600)
         command = [
             str(self.venv / "bin" / "label-studio"),
             "start",
