@@ -25,7 +25,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,7 +43,7 @@ def make_project(root: Path, scale: int) -> int:
     for copy in range(scale):
         code = "" if copy == 0 else _code(copy)
         for document in originals:
-            segments = tuple(WORD.sub(lambda m: code + m[1], p) for p in document.paragraphs)
+            segments = tuple(WORD.sub(rf"{code}\1", p) for p in document.paragraphs)
             metadata = {
                 **document.metadata,
                 "doc_id": f"{document.doc_id}-c{copy}",
@@ -76,19 +75,19 @@ STEPS = {
         "from sqcorpus.release.build import build_release\nfrom pathlib import Path\n",
         "r = Path({root!r}) / 'corpus'\n"
         "build_release('9.0.0-rc.1', raw_dir=r / 'raw', out=r / 'releases',"
-        " splits_path=r / 'splits.json', annotations=Path({root!r}) / 'none')\n"
+        " splits_path=r / 'splits.json', annotations=Path({root!r}) / 'none')\n",
     ),
     "sqcorpus.load": (
         "import sqcorpus.release.loading as L\nfrom pathlib import Path\n",
         "d = L.load('sentences', releases_dir=Path({root!r}) / 'corpus' / 'releases')\n"
-        "assert sum(d.num_rows.values()) == {records}\n"
+        "assert sum(d.num_rows.values()) == {records}\n",
     ),
     "datasets.load_dataset": (
         "from datasets import load_dataset\nfrom pathlib import Path\n",
         "base = Path({root!r}) / 'corpus' / 'releases' / '9.0.0-rc.1' / 'sentences'\n"
         "files = {{s: str(base / f'{{s}}.parquet') for s in ('train', 'validation', 'test')}}\n"
         "d = load_dataset('parquet', data_files=files, cache_dir={cache!r})\n"
-        "assert sum(d.num_rows.values()) == {records}\n"
+        "assert sum(d.num_rows.values()) == {records}\n",
     ),
 }
 

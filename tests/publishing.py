@@ -32,7 +32,11 @@ CHANGELOG = """# Changelog
 """
 
 
-SPLITS = {f"{MINI_DOC}-s001": "train", f"{MINI_DOC}-s002": "train", f"{MINI_DOC}-s003": "validation"}
+SPLITS = {
+    f"{MINI_DOC}-s001": "train",
+    f"{MINI_DOC}-s002": "train",
+    f"{MINI_DOC}-s003": "validation",
+}
 
 
 @dataclass(frozen=True)

@@ -38,8 +38,11 @@ def write_source(
 
 ROWS = [
     ("bbc.1", "Titulli i parë", "The first headline"),
-    ("bbc.1", "Qeveria tha se do të vendosë nesër. Opozita nuk u përgjigj.", "The government said "
-     "it will decide tomorrow. The opposition did not respond."),
+    (
+        "bbc.1",
+        "Qeveria tha se do të vendosë nesër. Opozita nuk u përgjigj.",
+        "The government said it will decide tomorrow. The opposition did not respond.",
+    ),
     ("rt.com.22", "Titulli i dytë", "The second headline"),
     ("rt.com.22", "Tërmeti goditi ishullin.", "The earthquake hit the island."),
     ("rt.com.22", "Nuk pati viktima.", "There were no casualties."),
@@ -57,8 +60,11 @@ def test_adds_each_document_with_its_original_and_provenance(tmp_path: Path) -> 
     documents = {d.doc_id: d for d in read_corpus(raw)}
     doc = documents["ntrex-rt-com-22"]
     assert doc.paragraphs == ["Titulli i dytë", "Tërmeti goditi ishullin.", "Nuk pati viktima."]
-    assert doc.original == ("The second headline", "The earthquake hit the island.",
-                            "There were no casualties.")
+    assert doc.original == (
+        "The second headline",
+        "The earthquake hit the island.",
+        "There were no casualties.",
+    )
     meta = doc.metadata
     assert meta["title"] == "Titulli i dytë" and meta["outlet"] == "rt.com"
     assert meta["translated_from"] == "en"
@@ -159,7 +165,9 @@ def test_a_stored_original_that_was_edited_is_refused(tmp_path: Path) -> None:
         read_corpus(raw)
 
 
-@pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/data/ntrex-128 is not beside the checkout")
+@pytest.mark.skipif(
+    not SHARED.is_dir(), reason="../shared/data/ntrex-128 is not beside the checkout"
+)
 def test_the_checkout_holds_every_ntrex_document_aligned_with_its_english_line(
     tmp_path: Path,
 ) -> None:

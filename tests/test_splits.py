@@ -35,7 +35,9 @@ def units(count: int, outlet: str = "agency") -> list[SplitUnit]:
             f"doc-{n:03d}",
             outlet,
             tuple(
-                " ".join(f"{outlet[0]}{chr(97 + n)}{chr(97 + k)}{word}" for word in NEWS[k % 4].split())
+                " ".join(
+                    f"{outlet[0]}{chr(97 + n)}{chr(97 + k)}{word}" for word in NEWS[k % 4].split()
+                )
                 for k in range(5)
             ),
         )

@@ -13,6 +13,7 @@ import pytest
 from sqcorpus import schema
 from sqcorpus.errors import SqcorpusError
 from sqcorpus.release.store import (
+    is_prerelease,
     list_versions,
     open_release,
     read_manifest,
@@ -48,10 +49,20 @@ def test_versions_are_semantic_folders_with_a_manifest_in_version_order(tmp_path
     assert resolve_version("1.2.0", tmp_path) == "1.2.0"
 
 
-@pytest.mark.parametrize("version", ["1.0", "v1.0.0", "01.0.0", "1.0.0-rc1"])
+@pytest.mark.parametrize(
+    "version", ["1.0", "v1.0.0", "01.0.0", "1.0.0-rc1", "1.0.0\n", "1.0.0-rc.0", "9" * 50 + ".0.0"]
+)
 def test_a_version_that_is_not_semantic_is_refused(version: str) -> None:
-    with pytest.raises(SqcorpusError, match="field 'version': not a semantic version"):
+    with pytest.raises(
+        SqcorpusError, match=r"field 'version': not a version X\.Y\.Z or X\.Y\.Z-rc\.N"
+    ):
         version_key(version)
+
+
+def test_pre_releases_sort_before_their_release() -> None:
+    order = ["1.0.1", "2.0.0-rc.1", "2.0.0-rc.2", "2.0.0-rc.10", "2.0.0", "2.1.0"]
+    assert sorted(reversed(order), key=version_key) == order
+    assert is_prerelease("2.0.0-rc.1") and is_prerelease("0.3.0") and not is_prerelease("2.0.0")
 
 
 def test_an_unknown_or_absent_release_is_refused_naming_the_folder(tmp_path: Path) -> None:

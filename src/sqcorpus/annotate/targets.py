@@ -34,6 +34,8 @@ def read_stance_targets(path: Path) -> dict[str, str]:
     for doc_id, entry in targets.items():
         target = entry.get("target") if isinstance(entry, dict) else None
         if not isinstance(target, str) or not target.strip():
-            raise SqcorpusError("a target is a non-empty string", file=path, item=doc_id, field="target")
+            raise SqcorpusError(
+                "a target is a non-empty string", file=path, item=doc_id, field="target"
+            )
         result[doc_id] = target
     return result

@@ -33,9 +33,7 @@ def _rows(counts: Mapping[str, Any]) -> dict[str, int]:
         "sentences": counts["sentences"],
     }
     rows.update({f"source: {name}": n for name, n in counts.get("sources", {}).items()})
-    rows.update(
-        {f"text licence: {name}": n for name, n in counts.get("text_licenses", {}).items()}
-    )
+    rows.update({f"text licence: {name}": n for name, n in counts.get("text_licenses", {}).items()})
     rows.update({"tokens": counts["tokens"], "entities": sum(counts["entities"].values())})
     rows.update({f"entity: {label}": n for label, n in counts["entities"].items()})
     for field, title in _LABEL_ROWS.items():
@@ -106,7 +104,12 @@ def stats_block(release: Release, *, raw_dir: Path | None = None) -> str:
     if "source" in every[0]:
         lines += _sources(records)
     doc_ids = sorted(
-        {row["doc_id"] for split in records.values() for row in split if row.get("source", "seed") == "seed"}
+        {
+            row["doc_id"]
+            for split in records.values()
+            for row in split
+            if row.get("source", "seed") == "seed"
+        }
     )
     sentences = Counter(row["doc_id"] for split in records.values() for row in split)
     lines += ["", "Documents not from an outside source:", ""]

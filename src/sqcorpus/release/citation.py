@@ -17,9 +17,9 @@ import yaml
 
 from .. import paths
 from ..about import ANNOTATIONS_LICENSE, AUTHOR, HOMEPAGE, KEYWORDS, TITLE, rights_summary
-from ..text.ntrex import CITATIONS as NTREX_CITATIONS
 from ..errors import SqcorpusError
 from ..generated import Generated, sync, whole_file
+from ..text.ntrex import CITATIONS as NTREX_CITATIONS
 from .store import Release, open_release, release_date
 
 FORMATS: Final = ("bibtex", "cff", "apa")

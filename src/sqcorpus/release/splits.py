@@ -108,13 +108,17 @@ def read_split_file(path: Path) -> SplitFile:
         raise SqcorpusError("expected an object of doc_id: split", file=path, field="documents")
     for doc_id, split in documents.items():
         if split not in schema.SPLITS:
-            raise SqcorpusError(f"unknown split {split!r}", file=path, item=doc_id, field="documents")
+            raise SqcorpusError(
+                f"unknown split {split!r}", file=path, item=doc_id, field="documents"
+            )
     groups = content.get("groups", [])
     decisions = content.get("decisions", [])
     if not isinstance(groups, list) or not all(
         isinstance(g, dict) and isinstance(g.get("doc_ids"), list) for g in groups
     ):
-        raise SqcorpusError("each group is an object with a list of 'doc_ids'", file=path, field="groups")
+        raise SqcorpusError(
+            "each group is an object with a list of 'doc_ids'", file=path, field="groups"
+        )
     if not isinstance(decisions, list):
         raise SqcorpusError("expected a list", file=path, field="decisions")
     for position, group in enumerate(groups):
@@ -204,7 +208,10 @@ def assign_documents(units: Sequence[SplitUnit], frozen: SplitFile) -> SplitFile
     found: list[dict[str, Any]] = []
     # Largest groups first (whole documents pack closer to the targets that way), then in
     # hash order: the result does not depend on the order of the documents.
-    groups = sorted(document_groups(units, hand_made), key=lambda g: (-sum(size[u.doc_id] for u in g), _hash_key(g)))
+    groups = sorted(
+        document_groups(units, hand_made),
+        key=lambda g: (-sum(size[u.doc_id] for u in g), _hash_key(g)),
+    )
     for group in groups:
         if len(group) > 1:
             found.append({"doc_ids": sorted(u.doc_id for u in group), "reason": AUTOMATIC})
@@ -212,17 +219,12 @@ def assign_documents(units: Sequence[SplitUnit], frozen: SplitFile) -> SplitFile
         if not new:
             continue
         already = sorted({documents[u.doc_id] for u in group if u.doc_id in documents})
-        if already:
-            # Documents assigned before their group formed stay; newcomers join the first.
-            target = already[0]
-        else:
-            target = _furthest_below_target(new, size, overall, by_outlet)
+        # Documents assigned before their group formed stay; newcomers join the first.
+        target = already[0] if already else _furthest_below_target(new, size, overall, by_outlet)
         for unit in new:
             documents[unit.doc_id] = target
             place(unit, target)
-    return SplitFile(
-        documents=documents, groups=(*hand_made, *found), decisions=frozen.decisions
-    )
+    return SplitFile(documents=documents, groups=(*hand_made, *found), decisions=frozen.decisions)
 
 
 AUTOMATIC: Final = "automatic: a near-duplicate sentence (stem overlap)"

@@ -118,7 +118,9 @@ def read_document(txt_path: Path) -> Document:
     try:
         original = original_path.read_bytes().decode("utf-8")
     except OSError as err:
-        raise SqcorpusError(f"cannot read the original: {err.strerror}", file=original_path) from None
+        raise SqcorpusError(
+            f"cannot read the original: {err.strerror}", file=original_path
+        ) from None
     except UnicodeDecodeError as err:
         message = f"not UTF-8 ({err.reason} at byte {err.start})"
         raise SqcorpusError(message, file=original_path) from None
@@ -296,32 +298,29 @@ def add_documents(documents: Sequence[NewDocument], raw_dir: Path | None = None)
 
 
 def _check_new(document: NewDocument, seen: set[str], directory: Path) -> None:
-    where = {"file": directory / f"{document.doc_id}.txt", "item": document.doc_id}
+    def refuse(message: str, field: str) -> SqcorpusError:
+        path = directory / f"{document.doc_id}.txt"
+        return SqcorpusError(message, file=path, item=str(document.doc_id)[:80], field=field)
+
     if not isinstance(document.doc_id, str) or not DOC_ID_PATTERN.fullmatch(document.doc_id):
-        raise SqcorpusError(
-            "doc_id must be lower-case ASCII words joined by '-'", **where, field="doc_id"
-        )
+        raise refuse("doc_id must be lower-case ASCII words joined by '-'", "doc_id")
     if document.doc_id in seen:
-        raise SqcorpusError("duplicate doc_id in the batch", **where, field="doc_id")
+        raise refuse("duplicate doc_id in the batch", "doc_id")
     seen.add(document.doc_id)
     if not document.segments:
-        raise SqcorpusError("a document needs at least one segment", **where, field="text")
+        raise refuse("a document needs at least one segment", "text")
     if document.original is not None and len(document.original) != len(document.segments):
-        raise SqcorpusError(
-            f"{len(document.original)} original lines for {len(document.segments)} segments",
-            **where,
-            field="original",
-        )
+        counts = f"{len(document.original)} original lines for {len(document.segments)} segments"
+        raise refuse(counts, "original")
     rights = document.metadata.get("rights")
     license_id = rights.get("text_license") if isinstance(rights, dict) else None
     if license_id not in KNOWN_TEXT_LICENSES - {"unknown"}:
-        raise SqcorpusError(
-            f"missing or unknown text licence {license_id!r}: only openly licensed text is added",
-            **where,
-            field="rights.text_license",
+        message = (
+            f"missing or unknown text licence {license_id!r}: only openly licensed text is added"
         )
+        raise refuse(message, "rights.text_license")
     for key in REQUIRED_METADATA:
         if key != "sha256" and key not in document.metadata:
-            raise SqcorpusError("required metadata field is missing", **where, field=key)
+            raise refuse("required metadata field is missing", key)
     if document.metadata["doc_id"] != document.doc_id:
-        raise SqcorpusError("metadata doc_id differs", **where, field="doc_id")
+        raise refuse("metadata doc_id differs", "doc_id")

@@ -5,9 +5,9 @@ NTREX-128 (Federmann, Kocmi and Xin, 2022) translated the English WMT 2019 news 
 sources and the document ids ``<outlet>.<number>`` — beside the licence and the upstream commit.
 Consecutive lines with the same id form one document; the first line is its headline.
 
-The adapter only reads and checks: it turns the folder into :class:`~sqcorpus.text.corpus.NewDocument`
-values, and the raw store decides what to write. Every refusal names the file, the line or
-document, and the field.
+The adapter only reads and checks: it turns the folder into
+:class:`~sqcorpus.text.corpus.NewDocument` values, and the raw store decides what to write.
+Every refusal names the file, the line or document, and the field.
 """
 
 from __future__ import annotations
@@ -33,7 +33,9 @@ COMMIT_FILE: Final = "SOURCE_COMMIT.txt"
 UPSTREAM_ID: Final = re.compile(r"(?P<outlet>[a-z0-9]+(?:[.-][a-z0-9]+)*)\.(?P<number>[0-9]{1,12})")
 """An NTREX document id ``<outlet>.<number>``: ``bbc.381790``, ``euronews-en.117981``,
 ``dailymail.co.uk.298595``. Anything else is refused, since it becomes a file name."""
-_COMMIT: Final = re.compile(r"(?P<repository>[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+) (?P<commit>[0-9a-f]{40})")
+_COMMIT: Final = re.compile(
+    r"(?P<repository>[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+) (?P<commit>[0-9a-f]{40})"
+)
 
 # The first line of each licence text this adapter recognises, and its SPDX id. A folder whose
 # licence is not one of these is refused: the corpus never guesses the rights to a text.
