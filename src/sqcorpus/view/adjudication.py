@@ -48,7 +48,9 @@ def _disputed_spans(differences: Sequence[Mapping[str, Any]]) -> set[tuple[str, 
     }
 
 
-def _marks(annotation: SentenceAnnotation, disputed: set[tuple[str, int, int, str]]) -> tuple[Mark, ...]:
+def _marks(
+    annotation: SentenceAnnotation, disputed: set[tuple[str, int, int, str]]
+) -> tuple[Mark, ...]:
     layers = (
         ("entity", annotation.entities, True),
         ("cue", annotation.hedge_cues, False),

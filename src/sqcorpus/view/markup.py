@@ -10,6 +10,7 @@ once. The text is always escaped.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from html import escape
 
@@ -77,7 +78,7 @@ def sentence_markup(text: str, marks: Sequence[Mark], prefix: str = "m") -> str:
                 out[opened] = out[opened].replace('class="', 'class="last ', 1)
             out.append("</span>")
 
-    for left, right in zip(cuts, cuts[1:], strict=False):
+    for left, right in itertools.pairwise(cuts):
         wanted = sorted(
             (i for i in valid if marks[i].start <= left and right <= marks[i].end), key=order
         )

@@ -112,9 +112,7 @@ def sentence_view(
     meta = document or {}
     rights = meta.get("rights") if isinstance(meta.get("rights"), Mapping) else {}
     stance = _name(row.get("stance"), schema.STANCE_LABELS)
-    target = row.get("stance_target") or (
-        schema.STANCE_TARGET if stance != NOT_ANNOTATED else None
-    )
+    target = row.get("stance_target") or (schema.STANCE_TARGET if stance != NOT_ANNOTATED else None)
     return SentenceView(
         id=row["id"],
         doc_id=row["doc_id"],

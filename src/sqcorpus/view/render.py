@@ -81,12 +81,18 @@ def _sentence_labels(sentence: SentenceView) -> str:
         stance += f' <span class="muted">toward {escape(sentence.target)}</span>'
     return _facts(
         [
-            ("split", f'<span class="badge split-{escape(sentence.split)}">'
-             f"{escape(sentence.split)}</span>"),
+            (
+                "split",
+                f'<span class="badge split-{escape(sentence.split)}">'
+                f"{escape(sentence.split)}</span>",
+            ),
             ("stance", f'<span class="stance">{stance}</span>'),
             ("holder", f'<span class="holder">{escape(sentence.holder)}</span>'),
-            ("uncertain", f'<span class="uncertain-{escape(sentence.uncertain)}">'
-             f"{escape(sentence.uncertain)}</span>"),
+            (
+                "uncertain",
+                f'<span class="uncertain-{escape(sentence.uncertain)}">'
+                f"{escape(sentence.uncertain)}</span>",
+            ),
         ]
     )
 
@@ -148,9 +154,11 @@ def _counts_table(counts: Mapping[str, Any]) -> str:
         ("uncertain", ", ".join(f"{k} {v}" for k, v in counts.get("uncertain", {}).items())),
         ("hedge cues / scopes", f"{counts.get('hedge_cues')} / {counts.get('hedge_scopes')}"),
     ]
-    return "<table class='counts'>" + "".join(
-        f"<tr><th>{escape(k)}</th><td>{escape(str(v))}</td></tr>" for k, v in rows
-    ) + "</table>"
+    return (
+        "<table class='counts'>"
+        + "".join(f"<tr><th>{escape(k)}</th><td>{escape(str(v))}</td></tr>" for k, v in rows)
+        + "</table>"
+    )
 
 
 def _select(name: str, label: str, values: Sequence[str]) -> str:
@@ -198,15 +206,22 @@ def index_page(
     )
     body = f"""<h1>sqcorpus {escape(version)}</h1>
 <p class="lead">{escape(str(manifest.get("description", "")))}</p>
-<dl class="facts">{_facts([
-        ("release", escape(version)),
-        ("record schema", escape(str(manifest.get("schema_version", "unknown")))),
-        ("annotations licence", _licence("CC-BY-4.0")),
-        ("code licence", _licence("MIT")),
-        ("text licence", text_licences),
-        ("documentation", '<a href="datasheet.html">datasheet</a> · '
-         '<a href="citation.html">how to cite</a>'),
-    ])}</dl>
+<dl class="facts">{
+        _facts(
+            [
+                ("release", escape(version)),
+                ("record schema", escape(str(manifest.get("schema_version", "unknown")))),
+                ("annotations licence", _licence("CC-BY-4.0")),
+                ("code licence", _licence("MIT")),
+                ("text licence", text_licences),
+                (
+                    "documentation",
+                    '<a href="datasheet.html">datasheet</a> · '
+                    '<a href="citation.html">how to cite</a>',
+                ),
+            ]
+        )
+    }</dl>
 <section><h2>Counts</h2>{_counts_table(manifest.get("counts", {}))}</section>
 <section class="plots"><h2>Plots</h2>{figures}</section>
 <section><h2>Find sentences</h2>
@@ -224,12 +239,24 @@ def search_data(documents: Sequence[DocumentView]) -> str:
     """The filters' data as a script (a file:// page may not fetch JSON), one row a sentence."""
     docs = [[d.doc_id, d.title] for d in documents]
     rows = [
-        [n, s.id, s.split, s.stance, s.uncertain, s.license, s.outlet, s.entity_labels, s.text,
-         s.text_en or ""]
+        [
+            n,
+            s.id,
+            s.split,
+            s.stance,
+            s.uncertain,
+            s.license,
+            s.outlet,
+            s.entity_labels,
+            s.text,
+            s.text_en or "",
+        ]
         for n, d in enumerate(documents)
         for s in d.sentences
     ]
-    payload = json.dumps({"docs": docs, "sentences": rows}, ensure_ascii=False, separators=(",", ":"))
+    payload = json.dumps(
+        {"docs": docs, "sentences": rows}, ensure_ascii=False, separators=(",", ":")
+    )
     # "</" cannot end a script early; JSON allows the escaped form.
     return "window.SQCORPUS = " + payload.replace("</", "<\\/") + ";\n"
 
@@ -256,7 +283,9 @@ def _row_cells(item: AdjudicationItem) -> str:
 
 def adjudication_block(item: AdjudicationItem) -> str:
     if item.differences:
-        found = "".join(f'<li class="difference">{escape(describe(d))}</li>' for d in item.differences)
+        found = "".join(
+            f'<li class="difference">{escape(describe(d))}</li>' for d in item.differences
+        )
         summary = f'<ul class="differences">{found}</ul>'
     else:
         summary = '<p class="agree">The annotators agree on every layer.</p>'
@@ -303,5 +332,8 @@ def adjudication_index(
 
 
 def text_page(title: str, text: str, note: str = "") -> str:
-    return page(title, f"<h1>{escape(title)}</h1><p class='muted'>{escape(note)}</p>"
-                f"<pre class='document'>{escape(text)}</pre>")
+    return page(
+        title,
+        f"<h1>{escape(title)}</h1><p class='muted'>{escape(note)}</p>"
+        f"<pre class='document'>{escape(text)}</pre>",
+    )

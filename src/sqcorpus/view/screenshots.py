@@ -61,7 +61,9 @@ def take_screenshots(site: Path, out: Path) -> list[Path]:
     documents = sorted((site / "doc").glob("*.html"))
     adjudications = sorted((site / "adjudication").glob("*.html"))
     # (file, page, element to scroll to, whole page?)
-    shots: list[tuple[str, Path, str | None, bool]] = [("index.png", site / "index.html", None, True)]
+    shots: list[tuple[str, Path, str | None, bool]] = [
+        ("index.png", site / "index.html", None, True)
+    ]
     if documents:  # a sentence with a nested hedge scope shows every layer at once
         shots.append(("document.png", documents[0], "article:has(.scope.depth-1)", False))
     if adjudications:

@@ -78,7 +78,10 @@ def _pages(
     for doc_id in doc_ids:
         if not _SAFE_ID.match(doc_id):
             raise SqcorpusError("not usable as a file name", item=doc_id, field="doc_id")
-    metadata = {m.get("doc_id", d): m for d, m in zip(doc_ids, document_metadata(doc_ids, raw_dir), strict=True)}
+    metadata = {
+        m.get("doc_id", d): m
+        for d, m in zip(doc_ids, document_metadata(doc_ids, raw_dir), strict=True)
+    }
     documents = document_views(records, metadata)
     exports = default_exports(paths.exports_dir()) if annotations is None else annotations
     tasks = read_codings(exports)
@@ -140,8 +143,11 @@ def _citation(version: str, releases_dir: Path) -> str:
         cite = citation(version, releases_dir=releases_dir)
     except SqcorpusError as err:
         return render.text_page("Citation", f"No citation for {version}: {err.reason}")
-    return render.text_page("Citation", render_bibtex(cite) + "\n" + render_apa(cite),
-                            f"sqcorpus {version}, BibTeX and APA")
+    return render.text_page(
+        "Citation",
+        render_bibtex(cite) + "\n" + render_apa(cite),
+        f"sqcorpus {version}, BibTeX and APA",
+    )
 
 
 def build_site(
