@@ -316,3 +316,22 @@ def test_schema_labels_all_have_a_colour() -> None:
     css = (Path(__file__).parents[1] / "src/sqcorpus/view/static/viewer.css").read_text()
     for label in schema.ENTITY_LABELS:
         assert f".ent-{label} " in css
+
+
+# --- the datasheet's figures ------------------------------------------------------------------
+
+
+def test_datasheet_figures_are_written_then_checked_byte_for_byte(tmp_path: Path) -> None:
+    from sqcorpus.view.figures import release_figures, update_figures
+
+    svgs = release_figures(REAL)
+    assert update_figures(svgs, tmp_path).changed
+    assert not update_figures(svgs, tmp_path, check=True).changed
+    drawn = tmp_path / "sentence-lengths.svg"
+    drawn.write_text(drawn.read_text(encoding="utf-8").replace("#4e79a7", "#000000"))
+    result = update_figures(svgs, tmp_path, check=True)
+    assert result.changed and f"{drawn}: out of date" == result.difference
+    (tmp_path / "old.svg").write_text("<svg/>")
+    update_figures(svgs, tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(svgs)
+    assert not update_figures(svgs, tmp_path, check=True).changed

@@ -170,12 +170,19 @@ def update_datasheet(
         raise SqcorpusError("datasheet not found", file=path) from None
     begin, end = _block_span(text, path)
     release = get_release(version, releases_dir)
-    expected = stats_block(release, raw_dir=raw_dir)
+    # The figures (view/figures.py) are drawn from the same release and checked with the block.
+    from .view.figures import FIGURES_DIR, figures_markdown, release_figures, update_figures
+
+    svgs = release_figures(release.version, releases_dir=release.path.parent, raw_dir=raw_dir)
+    expected = stats_block(release, raw_dir=raw_dir) + figures_markdown(list(svgs))
     lines = text.splitlines(keepends=True)
     current = "".join(lines[begin + 1 : end])
     difference = first_difference(expected, current, file=path, offset=begin + 1)
-    if difference is None:
+    drawn = update_figures(svgs, path.parent / FIGURES_DIR, check=check)
+    if difference is None and not drawn.changed:
         return DatasheetResult(path, release.version, changed=False, difference=None)
-    if not check:
+    if not check and difference is not None:
         write_atomic(path, "".join([*lines[: begin + 1], expected, *lines[end:]]))
-    return DatasheetResult(path, release.version, changed=True, difference=difference)
+    return DatasheetResult(
+        path, release.version, changed=True, difference=difference or drawn.difference
+    )

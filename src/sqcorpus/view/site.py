@@ -8,7 +8,6 @@ only replaced if it is empty or a site written by this module (it holds ``MARKER
 from __future__ import annotations
 
 import dataclasses
-import re
 import shutil
 import tempfile
 from collections import Counter
@@ -21,13 +20,12 @@ from .. import paths, schema
 from ..errors import SqcorpusError
 from ..files import write_atomic
 from . import render
-from .adjudication import adjudication_items, default_exports
-from .model import document_views, statistics
+from .data import read_release_view
+from .model import statistics
 from .plots import figures
 
 MARKER = ".sqcorpus-site"
 STATIC = ("viewer.css", "viewer.js")
-_SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,33 +66,19 @@ def _pages(
     version: str, releases_dir: Path, annotations: list[Path] | None, raw_dir: Path | None
 ) -> tuple[dict[str, str | bytes], Site]:
     """Every file of the site by relative path, and what it holds (``path`` still unset)."""
-    from ..agreement import agreement_report, read_codings
-    from ..loading import load_records
-    from ..publish import document_metadata, get_release
-
-    release = get_release(version, releases_dir)
-    records = load_records(version, releases_dir=releases_dir)
-    doc_ids = sorted({row["doc_id"] for rows in records.values() for row in rows})
-    for doc_id in doc_ids:
-        if not _SAFE_ID.match(doc_id):
-            raise SqcorpusError("not usable as a file name", item=doc_id, field="doc_id")
-    metadata = {
-        m.get("doc_id", d): m
-        for d, m in zip(doc_ids, document_metadata(doc_ids, raw_dir), strict=True)
-    }
-    documents = document_views(records, metadata)
-    exports = default_exports(paths.exports_dir()) if annotations is None else annotations
-    tasks = read_codings(exports)
-    doc_of = {s.id: s.doc_id for d in documents for s in d.sentences}
-    items = adjudication_items(tasks, doc_of)
-    report = agreement_report([t for t in tasks if t.sid in doc_of]) if tasks else None
-    plots = figures(statistics(documents, schema.SPLITS), report)
+    view = read_release_view(
+        version, releases_dir=releases_dir, annotations=annotations, raw_dir=raw_dir
+    )
+    documents, items, release_manifest = view.documents, view.adjudication, view.manifest
+    exports = view.exports
+    doc_of = {s.id for d in documents for s in d.sentences}
+    plots = figures(statistics(documents, schema.SPLITS), view.agreement)
 
     files: dict[str, str | bytes] = {f"plots/{name}": svg for name, svg in plots.items()}
     licences = Counter(s.license for d in documents for s in d.sentences)
     files["index.html"] = render.index_page(
         version,
-        release.manifest,
+        release_manifest,
         documents,
         list(plots),
         dict(sorted(licences.items())),
