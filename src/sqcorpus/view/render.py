@@ -235,27 +235,36 @@ def index_page(
     return page(f"sqcorpus {version}", body, script=True)
 
 
+SEARCH_COLUMNS = ("split", "stance", "uncertain", "license", "outlet")
+"""Columns stored as an index into ``values[column]``, which keeps the data file small."""
+
+
 def search_data(documents: Sequence[DocumentView]) -> str:
-    """The filters' data as a script (a file:// page may not fetch JSON), one row a sentence."""
-    docs = [[d.doc_id, d.title] for d in documents]
+    """The filters' data as a script (a file:// page may not fetch JSON), one row a sentence:
+    ``[document, sentence id, *SEARCH_COLUMNS, entity-label bit set, text, English text]``."""
+    sentences = [(n, s) for n, d in enumerate(documents) for s in d.sentences]
+    values = {c: sorted({getattr(s, c) for _, s in sentences}) for c in SEARCH_COLUMNS}
+    labels = list(schema.ENTITY_LABELS)
     rows = [
         [
             n,
             s.id,
-            s.split,
-            s.stance,
-            s.uncertain,
-            s.license,
-            s.outlet,
-            s.entity_labels,
+            *(values[c].index(getattr(s, c)) for c in SEARCH_COLUMNS),
+            sum(1 << labels.index(label) for label in s.entity_labels if label in labels),
             s.text,
             s.text_en or "",
         ]
-        for n, d in enumerate(documents)
-        for s in d.sentences
+        for n, s in sentences
     ]
     payload = json.dumps(
-        {"docs": docs, "sentences": rows}, ensure_ascii=False, separators=(",", ":")
+        {
+            "docs": [d.doc_id for d in documents],
+            "labels": labels,
+            "values": values,
+            "sentences": rows,
+        },
+        ensure_ascii=False,
+        separators=(",", ":"),
     )
     # "</" cannot end a script early; JSON allows the escaped form.
     return "window.SQCORPUS = " + payload.replace("</", "<\\/") + ";\n"

@@ -6,11 +6,10 @@
   var form = document.getElementById("filters");
   if (!data || !form) { return; }
   var SHOWN = 300; // results listed at most; the count covers all
-  // Columns of a sentence row (render.search_data).
-  var DOC = 0, ID = 1, SPLIT = 2, STANCE = 3, UNCERTAIN = 4, LICENSE = 5, OUTLET = 6,
-      LABELS = 7, TEXT = 8, TEXT_EN = 9;
-  var fields = { split: SPLIT, stance: STANCE, uncertain: UNCERTAIN, license: LICENSE,
-                 outlet: OUTLET };
+  // Columns of a sentence row (render.search_data); categorical columns are indexes
+  // into data.values[name], entity labels a bit set over data.labels.
+  var DOC = 0, ID = 1, LABELS = 7, TEXT = 8, TEXT_EN = 9;
+  var fields = { split: 2, stance: 3, uncertain: 4, license: 5, outlet: 6 };
   var lowered = data.sentences.map(function (s) {
     return (s[TEXT] + "\n" + s[TEXT_EN]).toLowerCase();
   });
@@ -22,9 +21,14 @@
 
   function matches(row, index, wanted) {
     for (var name in fields) {
-      if (wanted[name] && row[fields[name]] !== wanted[name]) { return false; }
+      if (wanted[name] && data.values[name][row[fields[name]]] !== wanted[name]) {
+        return false;
+      }
     }
-    if (wanted.label && row[LABELS].indexOf(wanted.label) < 0) { return false; }
+    if (wanted.label) {
+      var bit = data.labels.indexOf(wanted.label);
+      if (bit < 0 || !(row[LABELS] & (1 << bit))) { return false; }
+    }
     if (wanted.text && lowered[index].indexOf(wanted.text) < 0) { return false; }
     return true;
   }
@@ -46,7 +50,7 @@
         var item = document.createElement("li");
         item.setAttribute("data-sid", row[ID]);
         var link = document.createElement("a");
-        link.href = "doc/" + encodeURIComponent(data.docs[row[DOC]][0]) + ".html#" +
+        link.href = "doc/" + encodeURIComponent(data.docs[row[DOC]]) + ".html#" +
           encodeURIComponent(row[ID]);
         link.textContent = row[ID];
         item.appendChild(link);
@@ -55,7 +59,7 @@
       }
     });
     data.docs.forEach(function (doc, n) {
-      var tr = document.querySelector('tr[data-doc="' + CSS.escape(doc[0]) + '"]');
+      var tr = document.querySelector('tr[data-doc="' + CSS.escape(doc) + '"]');
       if (!tr) { return; }
       tr.classList.toggle("hidden", perDoc[n] === 0);
       tr.querySelector("td.matching").textContent = String(perDoc[n]);
