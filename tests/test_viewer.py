@@ -335,3 +335,23 @@ def test_datasheet_figures_are_written_then_checked_byte_for_byte(tmp_path: Path
     update_figures(svgs, tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(svgs)
     assert not update_figures(svgs, tmp_path, check=True).changed
+
+
+def test_the_site_is_served_on_localhost_only(real_site: Path) -> None:
+    import threading
+    import urllib.request
+
+    from sqcorpus.view.site import make_server
+
+    with make_server(real_site) as server:
+        host, port = server.server_address[:2]
+        assert host == "127.0.0.1" and port > 0
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/index.html", timeout=10) as r:
+                served = r.read()
+        finally:
+            server.shutdown()
+            thread.join(timeout=10)
+    assert served == (real_site / "index.html").read_bytes()

@@ -110,7 +110,9 @@ def sentence_view(
 ) -> SentenceView:
     """One release row as shown; ``document`` is its ``corpus/raw`` metadata, if known."""
     meta = document or {}
-    rights = meta.get("rights") if isinstance(meta.get("rights"), Mapping) else {}
+    rights: Mapping[str, Any] = meta.get("rights") or {}
+    if not isinstance(rights, Mapping):  # older metadata states rights as one sentence
+        rights = {}
     stance = _name(row.get("stance"), schema.STANCE_LABELS)
     target = row.get("stance_target") or (schema.STANCE_TARGET if stance != NOT_ANNOTATED else None)
     return SentenceView(

@@ -111,12 +111,14 @@ def agreement_per_layer(pairwise: Mapping[str, Mapping[str, Any]]) -> str:
             x = i + (n - (len(pairs) - 1) / 2) * width
             value = pairwise[pair][layer][measure]
             if value is None:
-                axes.text(x, 0.02, "n/a", ha="center", fontsize=7, rotation=90)
+                axes.text(x, 0.02, "n/a", ha="center", fontsize=7)
             else:
-                axes.bar(x, value, width, color=f"C{n}", label=pair if i == 0 else None)
+                bars = axes.bar(x, value, width, color=f"C{n}", label=pair if i == 0 else None)
+                axes.bar_label(bars, fmt="%.2f", fontsize=7)
     axes.set_xticks(range(len(AGREEMENT_MEASURES)), [m[2] for m in AGREEMENT_MEASURES])
     axes.tick_params(axis="x", labelrotation=25, labelsize=8)
-    axes.set_ylim(min(0, *_values(pairwise)), 1)
+    axes.set_ylim(min(0, *_values(pairwise)), 1.1)
+    axes.axhline(0, color="#888888", linewidth=0.8)
     axes.set_title("Inter-annotator agreement per layer")
     axes.legend(frameon=False, fontsize=8)
     return _svg(figure)

@@ -172,8 +172,8 @@ def build_site(
     return dataclasses.replace(summary, path=out)
 
 
-def serve(site: Path, port: int = 0) -> None:
-    """Serve ``site`` on 127.0.0.1 until Ctrl-C (port 0: any free port)."""
+def make_server(site: Path, port: int = 0) -> Any:
+    """An HTTP server of ``site`` bound to 127.0.0.1 (port 0: any free port), not started."""
     import functools
     import http.server
 
@@ -182,6 +182,16 @@ def serve(site: Path, port: int = 0) -> None:
             """No request log: the terminal shows the address only."""
 
     handler = functools.partial(Quiet, directory=str(site))
-    with http.server.ThreadingHTTPServer(("127.0.0.1", port), handler) as server:
+    try:
+        return http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    except OSError as err:
+        raise SqcorpusError(
+            f"cannot serve on 127.0.0.1:{port}: {err.strerror}", field="--port"
+        ) from None
+
+
+def serve(site: Path, port: int = 0) -> None:
+    """Serve ``site`` on 127.0.0.1 until Ctrl-C."""
+    with make_server(site, port) as server:
         print(f"serving {site} at http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C stops)")
         server.serve_forever()
