@@ -333,7 +333,9 @@ def _run_diff(args: argparse.Namespace) -> int:
 def _add_view(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("view", help="write a static HTML viewer of a release; --serve serves it")
     p.add_argument("--version", help="release X.Y.Z (default: the latest)")
-    p.add_argument("--out", type=Path, help="site folder (default: site/ in the checkout)")
+    p.add_argument(
+        "--out", type=Path, help="site folder (default: site/ in the checkout, else ./site)"
+    )
     p.add_argument(
         "--annotations",
         type=Path,
@@ -353,7 +355,8 @@ def _run_view(args: argparse.Namespace) -> int:
     from .convert import export_files
     from .view import build_site, serve
 
-    out = args.out or paths.project_root() / "site"
+    # site/ of the checkout; an installed package has no checkout, so the working folder's
+    out = args.out or (paths.project_root() if paths.build_dir().is_dir() else Path()) / "site"
     annotations = (
         None if args.annotations is None else [f for a in args.annotations for f in export_files(a)]
     )
