@@ -155,20 +155,20 @@ def build_site(
         staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-staging-", dir=out.parent))
     except OSError as err:
         raise SqcorpusError(f"cannot write here: {err.strerror}", file=out, field="--out") from None
+    old = out.with_name(f".{out.name}-old-{staging.name}")
     try:
         for name, content in files.items():
             write_atomic(staging / name, content)
         staging.chmod(0o755)
-        if out.exists():
-            old = out.with_name(f".{out.name}-old-{staging.name}")
+        if out.exists():  # the previous site steps aside only for the finished new one
             out.rename(old)
-            staging.rename(out)
-            shutil.rmtree(old)
-        else:
-            staging.rename(out)
+        staging.rename(out)
     except OSError as err:
+        if old.exists() and not out.exists():
+            old.rename(out)
         shutil.rmtree(staging, ignore_errors=True)
         raise SqcorpusError(f"cannot write here: {err.strerror}", file=out, field="--out") from None
+    shutil.rmtree(old, ignore_errors=True)
     return dataclasses.replace(summary, path=out)
 
 
