@@ -67,7 +67,8 @@ def test_every_generated_file_reports_alike(tmp_path: Path) -> None:
     stale = sync("cite --write-cff", path, whole_file(path), "new\n", check=True)
     assert stale.report(check=True) == (
         1,
-        f"{path} line 1: found 'old', expected 'new': out of date (run `sqcorpus cite --write-cff`)",
+        f"{path} line 1: found 'old', expected 'new': "
+        "out of date (run `sqcorpus cite --write-cff`)",
     )
     written = sync("cite --write-cff", path, whole_file(path), "new\n", check=False)
     assert written.report(check=False) == (0, f"{path}: updated")
