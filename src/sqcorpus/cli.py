@@ -24,12 +24,9 @@ from .generated import Generated
 
 
 class SchemaChoices(Sequence[str]):
-    """Choices of an option, read from :mod:`sqcorpus.schema` when argparse first checks them.
-
-    The schema builds ``datasets`` Features when imported; reading it lazily keeps commands
-    that do not need it (``sqcorpus segment``) from paying for that. Options using it give a
-    ``metavar``, since argparse would otherwise list the choices while building the parser.
-    """
+    """Choices of an option, read from :mod:`sqcorpus.schema` (which imports ``datasets``) only
+    when argparse checks them, so that ``sqcorpus segment`` never loads it. Options using it
+    give a ``metavar``: argparse would otherwise list the choices while building the parser."""
 
     def __init__(self, name: str) -> None:
         self.name = name
@@ -309,19 +306,10 @@ def _run_export(args: argparse.Namespace) -> int:
 # --- publication: card, datasheet, cite, croissant, diff (logic in publish/card.py,
 # publish/datasheet.py, release/citation.py, release/croissant.py, release/diff.py) ---------
 def _report(result: Generated, check: bool) -> int:
-    """Every generated file reports alike: ``--check`` exits 1 naming the first differing
-    line; otherwise the file is rewritten if needed and the command says which."""
-    if check:
-        if result.changed:
-            print(
-                f"{result.difference}: out of date (run `sqcorpus {result.command}`)",
-                file=sys.stderr,
-            )
-            return 1
-        print(f"{result.path}: up to date")
-        return 0
-    print(f"{result.path}: {'updated' if result.changed else 'up to date'}")
-    return 0
+    """``--check`` exits 1 naming the first differing line; otherwise says what was written."""
+    code, line = result.report(check)
+    print(line, file=sys.stderr if code else sys.stdout)
+    return code
 
 
 def _add_card(sub: argparse._SubParsersAction) -> None:
