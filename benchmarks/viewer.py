@@ -26,8 +26,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from sqcorpus import schema
-from sqcorpus.release.loading import load_records
 from sqcorpus.publish.viewer import build_site
+from sqcorpus.release.loading import load_records
 
 SOURCE = "1.0.1"
 VERSION = "9.0.0"

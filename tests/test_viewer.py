@@ -15,13 +15,13 @@ import pytest
 from sqcorpus import schema
 from sqcorpus.annotate.agreement import disagreements, read_codings
 from sqcorpus.cli import main
-from sqcorpus.release.loading import load_records
 from sqcorpus.publish.viewer import build_site
 from sqcorpus.publish.viewer.markup import sentence_markup
 from sqcorpus.publish.viewer.model import Mark, sentence_view
 from sqcorpus.publish.viewer.plots import figures
 from sqcorpus.publish.viewer.render import LICENCE_LINKS
 from sqcorpus.publish.viewer.site import MARKER
+from sqcorpus.release.loading import load_records
 
 REAL = "1.0.1"
 
@@ -323,7 +323,6 @@ def test_schema_labels_all_have_a_colour() -> None:
 
 def test_datasheet_figures_are_written_then_checked_byte_for_byte(tmp_path: Path) -> None:
     from sqcorpus.publish.viewer.figures import release_figures, update_figures
-
     from sqcorpus.release.store import open_release
 
     svgs = release_figures(open_release(REAL))

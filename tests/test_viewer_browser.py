@@ -1,8 +1,8 @@
 """The viewer in a real browser: Debian's headless Chromium driven by Playwright.
 
 No browser is downloaded: ``/usr/bin/chromium`` (Debian's ``chromium`` package) is launched
-by the Playwright client (``sqcorpus.publish.viewer.screenshots.browser``). Pages are opened from the
-file system, as a reader of an offline site would. Without Chromium or Playwright the tests
+by the Playwright client (``sqcorpus.publish.viewer.screenshots.browser``). Pages are opened
+from the file system, as a reader of an offline site would. Without Chromium or Playwright the tests
 are skipped on a developer's machine but fail in CI (``$CI`` set), where ./run.sh test
 installs both. Readiness is awaited with selectors and deadlines, never with sleeps.
 """
@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 
 from sqcorpus.annotate.agreement import disagreements, read_codings
-from sqcorpus.release.loading import load_records
 from sqcorpus.publish.viewer import build_site
+from sqcorpus.release.loading import load_records
 
 REAL = "1.0.1"
 DEADLINE_MS = 15_000

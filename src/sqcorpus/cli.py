@@ -437,7 +437,6 @@ def _run_view(args: argparse.Namespace) -> int:
     return 0
 
 
-
 # --- the command table --------------------------------------------------------------------
 
 Adder = Callable[[argparse._SubParsersAction], None]

@@ -14,10 +14,7 @@ from typing import Any
 
 from ... import paths
 from ...annotate.agreement import agreement_report, read_codings
-from ...annotate.agreement import agreement_report, read_codings
 from ...errors import SqcorpusError
-from ...release.store import Release, open_release
-from ...text.corpus import document_metadata
 from ...release.store import Release, open_release
 from ...text.corpus import document_metadata
 from .adjudication import AdjudicationItem, adjudication_items, default_exports

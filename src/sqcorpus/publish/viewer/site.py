@@ -100,7 +100,7 @@ def _pages(
     )
     files["datasheet.html"] = _text_file("DATASHEET.md", "Datasheet")
     files["citation.html"] = _citation(version, releases_dir)
-    static = resources.files("sqcorpus.view") / "static"
+    static = resources.files(__package__) / "static"
     for name in STATIC:
         files[name] = (static / name).read_text(encoding="utf-8")
     files[MARKER] = f"sqcorpus view {version}\n"
