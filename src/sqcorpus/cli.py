@@ -194,6 +194,60 @@ def _run_label_config(args: argparse.Namespace) -> int:
     return _report(update_label_config(check=args.check), args.check)
 
 
+# --- preannotate (logic in annotate/premodel.py, evaluation/prerun.py) -------------------
+def _add_preannotate(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "preannotate",
+        help="pre-annotate documents (JSON Lines out), or --compare pre-annotations with gold",
+    )
+    p.add_argument("files", nargs="*", type=Path, help="UTF-8 text files (doc id: file name)")
+    p.add_argument("--doc", action="append", default=[], help="a raw-store document (repeat)")
+    p.add_argument("--release", help="read (or with --compare: score on) this release X.Y.Z")
+    p.add_argument("--docs", nargs="+", default=[], help="with --release: only these documents")
+    p.add_argument("--model", default="rules", help="rules-1.0, rules, crf or rules+crf")
+    p.add_argument("--crf-model", type=Path, help="a saved CRF (.studio/models/*.pkl)")
+    p.add_argument("--train-release", help="train the CRF on this release (default: latest)")
+    p.add_argument(
+        "--train-exports", type=Path, help="train the CRF on adjudicated Label Studio exports"
+    )
+    p.add_argument(
+        "--without", action="append", default=[], help="leave out lexicon entries of a kind"
+    )
+    p.add_argument("--out", type=Path, help="predictions file (default: stdout)")
+    p.add_argument("--compare", type=Path, metavar="PREDICTIONS", help="score these on gold")
+    p.add_argument("--batches", type=Path, help="with --compare: doc_id<TAB>batch lines")
+    p.add_argument("--json", type=Path, dest="json_out", help="with --compare: also write JSON")
+    p.set_defaults(run=_run_preannotate)
+
+
+def _run_preannotate(args: argparse.Namespace) -> int:
+    from .evaluation.prerun import run_compare, run_preannotate, to_jsonl
+
+    if args.compare:
+        table, results = run_compare(args.compare, args.release, args.docs, args.batches)
+        print(table, end="")
+        if args.json_out:
+            write_atomic(args.json_out, json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+        return 0
+    predictions = run_preannotate(
+        args.files,
+        args.doc,
+        args.release,
+        args.docs,
+        model=args.model,
+        crf_model=args.crf_model,
+        train_release=args.train_release,
+        without=args.without,
+        train_exports=args.train_exports,
+    )
+    text = to_jsonl(predictions)
+    if args.out:
+        write_atomic(args.out, text)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
 # --- evaluate ----------------------------------------------------------------------------
 def _add_evaluate(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("evaluate", help="score predictions (JSON Lines) against a released split")
@@ -448,6 +502,7 @@ COMMANDS: tuple[Adder, ...] = (
     _add_build,
     _add_studio,
     _add_label_config,
+    _add_preannotate,
     _add_evaluate,
     _add_baseline,
     _add_agreement,
