@@ -10,6 +10,7 @@ import subprocess
 import sys
 import unicodedata
 from collections.abc import Iterator
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -138,7 +139,7 @@ def _quadratic_pairs(pattern: re.Pattern[str]) -> list[str]:
 
     found = []
     for items in _repeats(parser.parse(pattern.pattern, pattern.flags)):
-        for (op1, arg1), (op2, arg2) in zip(items, items[1:], strict=False):
+        for (op1, arg1), (op2, arg2) in pairwise(items):
             if str(op1) != "MAX_REPEAT" or str(op2) not in ("MAX_REPEAT", "MIN_REPEAT"):
                 continue
             body1, body2 = list(arg1[2]), list(arg2[2])
@@ -189,7 +190,9 @@ def test_leading_bom_is_skipped_but_offsets_index_the_original() -> None:
 def test_combining_marks_stay_with_the_preceding_character() -> None:
     decomposed = unicodedata.normalize("NFD", "Çështja është përfunduar.")
     words = [t.text for s in segment(decomposed) for t in s.tokens]
-    assert words == [unicodedata.normalize("NFD", w) for w in ["Çështja", "është", "përfunduar", "."]]
+    assert words == [
+        unicodedata.normalize("NFD", w) for w in ["Çështja", "është", "përfunduar", "."]
+    ]
     stray = "Po.\u0301 Jo"
     assert [t.text for s in segment(stray) for t in s.tokens] == ["Po", ".\u0301", "Jo"]
 
