@@ -38,8 +38,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from results import write_section  # noqa: E402
-from segmentation import PRF, SYSTEMS, Segmenter, Span, boundaries, score  # noqa: E402
+from results import write_section
+from segmentation import PRF, SYSTEMS, Segmenter, Span, boundaries, score
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "ntrex-128"
