@@ -313,8 +313,7 @@ def _combining_marks() -> str:
 _MARKS: Final = _combining_marks()
 # A word character with the combining marks written after it (NFD ë is e + U+0308; ``re``'s \w
 # does not cover marks).
-_LETTERS: Final = rf"\w[{_MARKS}]*+"
-_WORD: Final = rf"(?:{_LETTERS})+"
+_WORD: Final = rf"\w[\w{_MARKS}]*+"
 # E-mail addresses and domain names have bounded parts (RFC 5321: a local part of at most 64
 # characters; RFC 1035: labels of at most 63); eight labels cover real addresses. The bounds
 # make each attempt constant work: unbounded, every token in "abcde.abcde.abcde..." rescanned
