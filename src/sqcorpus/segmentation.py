@@ -48,9 +48,16 @@ Tokens
     split into syntactic words belongs to the word level, which this corpus does not
     annotate.
 
+    Combining marks stay with the character before them (NFD ``e`` + U+0308 is part of its
+    word). E-mail addresses and domain names have bounded parts (a local part of at most 64
+    characters, labels of at most 63, at most 8 labels).
+
 All offsets are Python code-point indices into the text given to :func:`segment`;
 sentence spans exclude surrounding whitespace; every non-whitespace character belongs to
-exactly one sentence and one token. The result is deterministic and needs no download.
+exactly one sentence and one token, except a leading byte-order mark, which is skipped. The
+result is deterministic and needs no download. Time is linear in the length of the text on
+any input (see the comments at ``_WINDOW`` and ``_PUNKT_PIECE``); for text that arrives in
+pieces, :func:`sqcorpus.streaming.iter_segment` gives the same result paragraph by paragraph.
 """
 
 from __future__ import annotations
