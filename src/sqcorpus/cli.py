@@ -13,14 +13,19 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import SqcorpusError
 from .files import write_atomic
 from .generated import Generated
+
+if TYPE_CHECKING:
+    from .models import Sentence
 
 
 class SchemaChoices(Sequence[str]):
@@ -57,24 +62,43 @@ def _add_segment(sub: argparse._SubParsersAction) -> None:
 
 
 def _run_segment(args: argparse.Namespace) -> int:
-    from .text.segmentation import segment
+    from .text.streaming import decode_utf8, iter_segment
 
-    if args.file is None:
-        text = sys.stdin.read()
-    else:
-        try:
-            text = args.file.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as err:
-            raise SqcorpusError(f"cannot read text: {err}", file=args.file) from None
-    for sentence in segment(text):
+    # Bytes in, decoded strictly here: no newline translation (offsets of a CRLF file stay
+    # right), invalid UTF-8 refused with its byte offset, output while input still arrives.
+    try:
+        if args.file is None:
+            pieces = decode_utf8(sys.stdin.buffer, "<stdin>", before_read=sys.stdout.flush)
+            _write_sentences(iter_segment(pieces))
+        else:
+            try:
+                stream = args.file.open("rb")
+            except OSError as err:
+                raise SqcorpusError(f"cannot read text: {err.strerror}", file=args.file) from None
+            with stream:
+                pieces = decode_utf8(stream, str(args.file), before_read=sys.stdout.flush)
+                _write_sentences(iter_segment(pieces))
+    except BrokenPipeError:
+        # The reader left (`sqcorpus segment big.txt | head -1`): stop quietly. Point stdout
+        # at /dev/null so that the interpreter's final flush does not fail again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141  # what a tool killed by SIGPIPE reports (128 + 13)
+    return 0
+
+
+def _write_sentences(sentences: Iterable[Sentence]) -> None:
+    """JSON Lines on stdout."""
+    write = sys.stdout.write
+    for sentence in sentences:
         record = {
             "start": sentence.start,
             "end": sentence.end,
             "text": sentence.text,
             "tokens": [{"start": t.start, "end": t.end, "text": t.text} for t in sentence.tokens],
         }
-        sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
-    return 0
+        write(json.dumps(record, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
 
 
 # --- add, splits ------------------------------------------------------------------------
