@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from sqcorpus import segmentation
+from sqcorpus.text import segmentation
 from sqcorpus.paths import raw_dir
 from sqcorpus.text.segmentation import segment
 

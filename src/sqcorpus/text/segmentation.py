@@ -57,7 +57,11 @@ sentence spans exclude surrounding whitespace; every non-whitespace character be
 exactly one sentence and one token, except a leading byte-order mark, which is skipped. The
 result is deterministic and needs no download. Time is linear in the length of the text on
 any input (see the comments at ``_WINDOW`` and ``_PUNKT_PIECE``); for text that arrives in
-pieces, :func:`sqcorpus.text.streaming.iter_segment` gives the same result paragraph by paragraph.
+pieces, :func:`sqcorpus.text.streaming.iter_segment` gives the same result paragraph by
+paragraph.
+
+Longer than 400 lines because the Albanian abbreviation lists and the token pattern, which
+are this segmenter's language knowledge, sit beside the rules that read them.
 """
 
 from __future__ import annotations
