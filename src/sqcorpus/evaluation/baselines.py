@@ -25,7 +25,7 @@ from ..annotate.crffeatures import sentence_features, train_crf
 from ..errors import SqcorpusError
 from ..generated import Generated, marker_block, sync
 from ..models import Token
-from ..release.store import open_release
+from ..release.store import is_prerelease, list_versions, open_release
 from .metrics import BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED, Figure
 from .score import is_scored, score
 
@@ -193,8 +193,15 @@ def _lookup(metrics: Mapping[str, Any], path: Sequence[str]) -> Figure | None:
 def baseline_table(
     version: str | None = None, split: str = "test", *, releases_dir: Path | None = None
 ) -> str:
-    """A Markdown table of every baseline on ``split`` with 95% bootstrap intervals."""
+    """A Markdown table of every baseline on ``split`` with 95% bootstrap intervals.
+
+    ``version=None`` is the latest release that is not a pre-release: a pre-release's test
+    split may hold no annotated sentence yet.
+    """
     schema.require_split(split)
+    if version is None:
+        finals = [v for v in list_versions(releases_dir) if not is_prerelease(v)]
+        version = finals[-1] if finals else None
     release = open_release(version, releases_dir)
     resolved = release.version
     records = release.records()

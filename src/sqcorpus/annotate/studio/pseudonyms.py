@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
+from ... import schema
 from ...errors import SqcorpusError
 from ...files import read_json, write_json
 
@@ -170,21 +171,37 @@ class _Anonymizer:
         return value
 
 
-def find_email(value: Any, where: str = "") -> str | None:
-    """The location (a JSON path) of the first e-mail-like string in ``value``, or None."""
+def find_email(value: Any, where: str = "", corpus: Sequence[str] = ()) -> str | None:
+    """The location (a JSON path) of the first e-mail-like string in ``value``, or None.
+
+    Strings that are part of the corpus text itself (``corpus``: a task's sentence and its
+    context) are not annotator data: a news text may print a help line's address.
+    """
     if isinstance(value, str):
-        return where or "." if EMAIL_PATTERN.search(value) else None
+        if not EMAIL_PATTERN.search(value) or any(value in text for text in corpus):
+            return None
+        return where or "."
     if isinstance(value, Mapping):
         for name, item in value.items():
-            found = find_email(name, where) or find_email(item, f"{where}.{name}")
+            found = find_email(name, where, corpus) or find_email(
+                item, f"{where}.{name}", corpus
+            )
             if found:
                 return found
     if isinstance(value, list):
         for index, item in enumerate(value):
-            found = find_email(item, f"{where}[{index}]")
+            found = find_email(item, f"{where}[{index}]", corpus)
             if found:
                 return found
     return None
+
+
+def _corpus_text(task: Any) -> tuple[str, ...]:
+    data = task.get("data") if isinstance(task, Mapping) else None
+    if not isinstance(data, Mapping):
+        return ()
+    fields = (schema.LS_TEXT, "previous", "next")  # the sentence and its read-only context
+    return tuple(data[f] for f in fields if isinstance(data.get(f), str))
 
 
 def pseudonymize(
@@ -194,7 +211,14 @@ def pseudonymize(
     anonymizer = _Anonymizer(pseudonyms, users or {})
     anonymizer.assign(tasks)
     cleaned = [anonymizer.clean(task) for task in tasks]
-    where = find_email(cleaned)
+    where = next(
+        (
+            found
+            for index, task in enumerate(cleaned)
+            if (found := find_email(task, f"[{index}]", _corpus_text(task)))
+        ),
+        None,
+    )
     if where is not None:
         raise SqcorpusError(
             "an e-mail address remains after pseudonymizing; nothing was written",
