@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
-from sqcorpus.text import segmentation
 from sqcorpus.paths import raw_dir
+from sqcorpus.text import segmentation
 from sqcorpus.text.segmentation import segment
 
 SEED = raw_dir() / "putin-north-korea-2024-06.txt"

@@ -183,9 +183,7 @@ def find_email(value: Any, where: str = "", corpus: Sequence[str] = ()) -> str |
         return where or "."
     if isinstance(value, Mapping):
         for name, item in value.items():
-            found = find_email(name, where, corpus) or find_email(
-                item, f"{where}.{name}", corpus
-            )
+            found = find_email(name, where, corpus) or find_email(item, f"{where}.{name}", corpus)
             if found:
                 return found
     if isinstance(value, list):
