@@ -138,27 +138,81 @@ def _run_build(args: argparse.Namespace) -> int:
 
 # --- studio ------------------------------------------------------------------------------
 def _add_studio(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("studio", help="annotate in a local Label Studio (install, serve, push...)")
+    p = sub.add_parser("studio", help="annotate in Label Studio (install, serve, users, push...)")
     actions = p.add_subparsers(dest="studio_command", required=True, metavar="ACTION")
     data_dir = argparse.ArgumentParser(add_help=False)
     data_dir.add_argument(
         "--data-dir", type=Path, help="server data folder, connection and pseudonyms (.studio/)"
     )
     project = argparse.ArgumentParser(add_help=False)
-    project.add_argument("--project", default="sqcorpus", help="project title (sqcorpus)")
+    project.add_argument("--project", help="project title (default: see the action's help)")
     actions.add_parser("install", help="install Label Studio into its own virtual environment")
     serve = actions.add_parser("serve", parents=[data_dir], help="run a local server until Ctrl-C")
     serve.add_argument("--port", type=int, help="port on 127.0.0.1 (default: a free one)")
+    database = serve.add_mutually_exclusive_group()
+    database.add_argument(
+        "--database",
+        metavar="URL",
+        help="postgresql://USER@HOST:PORT/NAME (password: $PGPASSWORD), 'local-postgres' or "
+        "'sqlite' (default: as before, else sqlite)",
+    )
+    database.add_argument(
+        "--postgres",
+        action="store_const",
+        const="local-postgres",
+        dest="database",
+        help="a private PostgreSQL cluster in the data folder (a team server)",
+    )
+    users = actions.add_parser("users", help="annotator accounts")
+    user_actions = users.add_subparsers(dest="users_command", required=True, metavar="ACTION")
+    add = user_actions.add_parser("add", parents=[data_dir], help="create an annotator account")
+    add.add_argument("name", metavar="NAME", help="lower-case letters, digits, hyphens")
+    add.add_argument(
+        "--password-file", type=Path, help="write the password here (0600) instead of stdout"
+    )
+    user_actions.add_parser("list", parents=[data_dir], help="annotator names")
     push = actions.add_parser(
-        "push", parents=[data_dir, project], help="create the project and import new sentences"
+        "push",
+        parents=[data_dir, project],
+        help="create the project and import new sentences (default project: sqcorpus)",
     )
     push.add_argument("--doc", metavar="DOC_ID", help="push one document only")
+    push.add_argument("--docs", metavar="DOC_ID", nargs="+", help="push these documents only")
+    push.add_argument("--annotator", metavar="NAME", help="push to NAME's own project")
+    push.add_argument(
+        "--gold", action="store_true", help="push committed annotations for adjudication"
+    )
+    push.add_argument("--model", choices=("rules",), default="rules", help="pre-annotator (rules)")
     pull = actions.add_parser(
-        "pull", parents=[data_dir, project], help="export annotations, pseudonymized"
+        "pull",
+        parents=[data_dir, project],
+        help="merge every sqcorpus project's annotations into the exports, pseudonymized",
     )
     pull.add_argument("--out", type=Path, help="exports folder (default: annotation/exports)")
+    pull.add_argument(
+        "--replace",
+        action="store_true",
+        help="let the server win: drop committed annotations it lacks (with a warning)",
+    )
     actions.add_parser("status", parents=[data_dir, project], help="annotation progress")
     p.set_defaults(run=_run_studio)
+
+
+def _run_users(args: argparse.Namespace) -> int:
+    from .annotate.studio import users
+    from .files import write_atomic
+
+    if args.users_command == "list":
+        print(users.describe(users.read_users(args.data_dir)))
+        return 0
+    added = users.add_user(args.name, data_dir=args.data_dir)
+    url = users.resolve_connection(args.data_dir).url
+    if args.password_file is not None:
+        write_atomic(args.password_file, added.password + "\n", mode=0o600)
+        print(users.login_help(added, url, password_file=args.password_file))
+    else:
+        print(users.login_help(added, url))
+    return 0
 
 
 def _run_studio(args: argparse.Namespace) -> int:
@@ -168,15 +222,29 @@ def _run_studio(args: argparse.Namespace) -> int:
     if action == "install":
         print(f"Label Studio {studio.LABEL_STUDIO_VERSION} is installed in {studio.install()}")
     elif action == "serve":
-        studio.serve(args.data_dir, port=args.port)
+        studio.serve(args.data_dir, port=args.port, database=args.database)
+    elif action == "users":
+        return _run_users(args)
     elif action == "push":
-        pushed = studio.push(project=args.project, doc_id=args.doc, data_dir=args.data_dir)
+        pushed = studio.push(
+            project=args.project or studio.DEFAULT_PROJECT,
+            doc_id=args.doc,
+            doc_ids=args.docs,
+            annotator=args.annotator,
+            gold=args.gold,
+            data_dir=args.data_dir,
+        )
         print(studio.format_push(pushed))
     elif action == "pull":
-        pulled = studio.pull(out=args.out, project=args.project, data_dir=args.data_dir)
+        pulled = studio.pull(
+            out=args.out, project=args.project, data_dir=args.data_dir, replace=args.replace
+        )
         print(studio.format_pull(pulled))
     else:
-        print(studio.format_status(studio.status(project=args.project, data_dir=args.data_dir)))
+        report = studio.status(
+            project=args.project or studio.DEFAULT_PROJECT, data_dir=args.data_dir
+        )
+        print(studio.format_status(report))
     return 0
 
 
