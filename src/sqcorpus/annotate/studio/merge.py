@@ -4,10 +4,13 @@ An annotation is identified by where it was made: its Label Studio project, its 
 its creation time (ids restart on a fresh server, creation times do not repeat). Merging a
 document's pulled tasks into its committed file:
 
-- a committed annotation the server does not have is kept (and counted, so the pull says so);
+- a committed annotation the server does not have is kept; if it came from one of the pulled
+  projects, the pull says so (the server lost it); annotations from elsewhere (an earlier
+  server, another project) are kept silently;
 - a new annotation is added; an unchanged one is left as committed;
 - a changed one replaces the committed one only if the server's copy is newer (``updated_at``),
-  otherwise the merge refuses (``replace`` lets the server win, and drops what it lacks);
+  otherwise the merge refuses (``replace`` lets the server win, and drops what a pulled
+  project lacks);
 - an unchanged copy that ``push --gold`` put into the adjudication project is not added twice.
 
 Tasks of several projects (one per annotator) with the same sentence id become one task.
@@ -35,7 +38,9 @@ class MergeReport:
     unchanged: int = 0
     copies_skipped: int = 0
     kept: list[str] = field(default_factory=list)
-    """``sid (annotator)`` of committed annotations the server did not have (kept)."""
+    """``sid (annotator, project)`` of committed annotations a pulled project lacks (kept)."""
+    elsewhere: int = 0
+    """Committed annotations from projects not pulled (or from before projects were recorded)."""
     dropped: list[str] = field(default_factory=list)
     """The same, dropped because ``replace`` was asked."""
     overridden: list[str] = field(default_factory=list)
@@ -47,6 +52,7 @@ class MergeReport:
         self.unchanged += other.unchanged
         self.copies_skipped += other.copies_skipped
         self.kept += other.kept
+        self.elsewhere += other.elsewhere
         self.dropped += other.dropped
         self.overridden += other.overridden
 
@@ -144,7 +150,11 @@ def combine_projects(tasks: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _merge_task(
-    committed: dict[str, Any], pulled: Mapping[str, Any], *, replace: bool
+    committed: dict[str, Any],
+    pulled: Mapping[str, Any],
+    projects: frozenset[str],
+    *,
+    replace: bool,
 ) -> tuple[dict[str, Any], MergeReport]:
     sid = _sid(committed)
     report = MergeReport()
@@ -159,6 +169,10 @@ def _merge_task(
     contents = {_content(a) for a in old.values()}
     merged = []
     for key, annotation in old.items():
+        if key not in new and source_project(annotation) not in projects:
+            report.elsewhere += 1
+            merged.append(annotation)
+            continue
         if key not in new:
             if replace:
                 report.dropped.append(_who(sid, annotation))
@@ -208,20 +222,30 @@ def _merge_task(
 
 
 def merge_document(
-    committed: Sequence[dict[str, Any]], pulled: Sequence[dict[str, Any]], *, replace: bool
+    committed: Sequence[dict[str, Any]],
+    pulled: Sequence[dict[str, Any]],
+    projects: frozenset[str],
+    *,
+    replace: bool,
 ) -> tuple[list[dict[str, Any]], MergeReport]:
-    """A document's committed tasks merged with its pulled tasks (one per sentence id)."""
+    """A document's committed tasks merged with its pulled tasks (one per sentence id) from
+    ``projects`` (the projects pulled)."""
     report = MergeReport()
     pulled_by_sid = {_sid(t): t for t in pulled}
     result = []
     for task in committed:
         sid = _sid(task)
         if sid in pulled_by_sid:
-            merged, part = _merge_task(task, pulled_by_sid.pop(sid), replace=replace)
+            merged, part = _merge_task(task, pulled_by_sid.pop(sid), projects, replace=replace)
             report.absorb(part)
             result.append(merged)
         else:
             result.append(task)  # a task the server does not have stays as committed
+            for annotation in task.get("annotations") or []:
+                if source_project(annotation) in projects:
+                    report.kept.append(_who(sid, annotation))
+                else:
+                    report.elsewhere += 1
     for task in pulled_by_sid.values():
         report.added += len(task.get("annotations") or [])
         result.append(task)

@@ -190,7 +190,8 @@ def pull(
         committed = read_json(path, what="Label Studio export") if path.exists() else []
         if not isinstance(committed, list):
             raise SqcorpusError("a Label Studio JSON export is a list of tasks", file=path)
-        merged, part = merge_document(committed, items, replace=replace)
+        titles = frozenset(str(p.title) for p in projects)
+        merged, part = merge_document(committed, items, titles, replace=replace)
         report.absorb(part)
         contents[path] = export_json(sorted(merged, key=_sort_key))
     for path, content in contents.items():
@@ -306,6 +307,10 @@ def format_pull(summary: PullSummary) -> str:
             else ""
         ),
     ]
+    if merge.elsewhere:
+        lines.append(
+            f"kept {merge.elsewhere} committed annotation(s) from other projects or servers"
+        )
     if merge.kept:
         lines.append(
             f"kept {len(merge.kept)} committed annotation(s) the server does not have: "
