@@ -135,6 +135,8 @@ def test_a_team_annotates_blind_and_no_pull_loses_an_annotation(
     assert [len(groups[p]) for p in ("sqcorpus-alice", "sqcorpus-bob")] == [1, 1]
     names = {groups[p][0]["completed_by"]["username"] for p in ("sqcorpus-alice", "sqcorpus-bob")}
     assert len(names) == 2 and all(n.startswith("annotator-") for n in names)
+    # The committed gold's annotator-01 is someone else: new people get new pseudonyms.
+    assert "annotator-01" not in names
     text = (exports / f"{ARTICLE}.json").read_text(encoding="utf-8")
     assert "@" not in text and added[0].token not in text
 

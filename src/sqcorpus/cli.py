@@ -336,15 +336,22 @@ def _add_agreement(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("agreement", help="inter-annotator agreement of Label Studio exports")
     p.add_argument("exports", nargs="*", type=Path, help="default: annotation/exports/*.json")
     p.add_argument("--json", type=Path, dest="json_out", help="also write the report as JSON")
+    p.add_argument(
+        "--bootstrap", type=int, default=1000, metavar="N", help="resamples for the CIs (1000)"
+    )
+    p.add_argument("--seed", type=int, default=20261201, help="bootstrap seed (20261201)")
     p.set_defaults(run=_run_agreement)
 
 
 def _run_agreement(args: argparse.Namespace) -> int:
-    from .annotate.agreement import agreement
+    from .annotate.agreement_ci import agreement_with_intervals, format_layer_table
     from .annotate.agreement_text import format_agreement
     from .evaluation.report import write_report
 
-    report = agreement(args.exports)
+    if args.bootstrap < 1:
+        raise SqcorpusError("needs at least 1 resample", field="--bootstrap")
+    report = agreement_with_intervals(args.exports, bootstrap=args.bootstrap, seed=args.seed)
+    print(format_layer_table(report["layers"], args.bootstrap, args.seed))
     print(format_agreement(report))
     if args.json_out:
         write_report(report, args.json_out)

@@ -176,7 +176,8 @@ def cohen_kappa(left: Sequence[str], right: Sequence[str]) -> float | None:
     if not left:
         return None
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
+        # Undefined (one category) is reported as None below, not as a warning per call.
+        warnings.simplefilter("ignore")
         value = float(cohen_kappa_score(left, right))
     return None if value != value else value  # NaN: both used one and the same category
 
@@ -355,14 +356,19 @@ def _versus_gold(tasks: Sequence[TaskCodings]) -> dict[str, Any]:
     return out
 
 
-def agreement(files: Sequence[Path] | None = None) -> dict[str, Any]:
-    """The agreement report of Label Studio JSON exports (default: annotation/exports/*.json)."""
+def export_paths(files: Sequence[Path] | None = None) -> list[Path]:
+    """The export files named (files or folders), default every annotation/exports/*.json."""
     if not files:
         directory = paths.exports_dir()
         files = sorted(directory.glob("*.json")) if directory.is_dir() else []
         if not files:
             raise SqcorpusError("no Label Studio export (*.json) found", file=directory)
-    expanded = [f for path in files for f in export_files(Path(path))]
+    return [f for path in files for f in export_files(Path(path))]
+
+
+def agreement(files: Sequence[Path] | None = None) -> dict[str, Any]:
+    """The agreement report of Label Studio JSON exports (default: annotation/exports/*.json)."""
+    expanded = export_paths(files)
     report = agreement_report(read_codings(expanded))
     report["files"] = [str(f) for f in expanded]
     return report

@@ -93,11 +93,29 @@ def _tidy(task: dict[str, Any]) -> dict[str, Any]:
     return task
 
 
+def committed_pseudonyms(exports: Path) -> set[str]:
+    """The annotator pseudonyms the committed exports already use."""
+    found: set[str] = set()
+    for path in sorted(exports.glob("*.json")) if exports.is_dir() else []:
+        tasks = read_json(path, what="Label Studio export")
+        for task in tasks if isinstance(tasks, list) else []:
+            for annotation in task.get("annotations") or [] if isinstance(task, dict) else []:
+                name = annotator_name(annotation.get("completed_by"))
+                if name:
+                    found.add(name)
+    return found
+
+
 def _pulled_tasks(
-    client: LabelStudio, conn: Connection, project: Any, data_dir: Path
+    client: LabelStudio,
+    conn: Connection,
+    project: Any,
+    data_dir: Path,
+    reserved: set[str] | None = None,
 ) -> list[dict[str, Any]]:
     raw = _export_tasks(client, conn, int(project.id))
     pseudonyms = Pseudonyms.load(data_dir / PSEUDONYM_FILE)
+    pseudonyms.reserved = set(reserved or ())
     tasks = pseudonymize(raw, pseudonyms, _users(client, conn))
     pseudonyms.save()
     for task in tasks:
@@ -174,13 +192,14 @@ def pull(
             projects = [checked_config(client, p) for p in sqcorpus_projects(client)]
     if not projects:
         raise SqcorpusError("no sqcorpus project on the server: run `sqcorpus studio push` first")
+    target = out or paths.exports_dir()
+    reserved = committed_pseudonyms(target)
     pulled: list[dict[str, Any]] = []
     for found in projects:
-        for task in _pulled_tasks(client, conn, found, folder):
+        for task in _pulled_tasks(client, conn, found, folder, reserved):
             check_regions(task, str(found.title))
             pulled.append(tag_source(task, str(found.title)))
     tasks = combine_projects(pulled)
-    target = out or paths.exports_dir()
     by_doc: dict[Path, list[dict[str, Any]]] = {}
     for task in tasks:
         by_doc.setdefault(export_path(target, task["data"]["doc_id"]), []).append(task)
