@@ -19,7 +19,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from helpers import span
-from sqcorpus import schema
+from sqcorpus import paths, schema
 from sqcorpus.annotate import studio
 from sqcorpus.annotate.convert import to_ls_results
 from sqcorpus.annotate.studio.server import free_port
@@ -212,13 +212,19 @@ def test_push_imports_every_sentence_once_with_a_prediction(
     tasks = list(client.tasks.list(project=first.project_id, page_size=1000, fields="all"))
     assert sorted(t.data["sid"] for t in tasks) == [s.id for s in sentences]
     by_sid = {t.data["sid"]: t for t in tasks}
-    for sentence in sentences:
+    from sqcorpus.annotate.targets import read_stance_targets
+
+    target = read_stance_targets(paths.stance_targets_file())[ARTICLE]
+    for position, sentence in enumerate(sentences):
         data = by_sid[sentence.id].data
         assert data == {
             "text": sentence.text,
             "sid": sentence.id,
             "doc_id": ARTICLE,
             "sentence_index": sentence.index,
+            "previous": sentences[position - 1].text if position else "",
+            "next": sentences[position + 1].text if position + 1 < len(sentences) else "",
+            "stance_target": target,
             "guidelines_version": schema.GUIDELINES_VERSION,
         }
     predictions = [p for t in tasks for p in (t.predictions or [])]

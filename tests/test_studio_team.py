@@ -106,7 +106,9 @@ def test_a_team_annotates_blind_and_no_pull_loses_an_annotation(
         annotate(
             alice,
             alice_tasks[s.id],
-            SentenceAnnotation(entities=[putin] if s is first else [], stance="favor"),
+            SentenceAnnotation(
+                entities=[putin] if s is first else [], stance="favor", stance_holder="author"
+            ),
         )
         for s in (first, other)
     ]
@@ -165,3 +167,61 @@ def test_a_team_annotates_blind_and_no_pull_loses_an_annotation(
     assert (exports / f"{ARTICLE}.json").read_bytes() == before
     assert bad.id is not None
     bob.annotations.delete(id=bad.id)
+
+    # Agreement of everyone who annotated these sentences, with bootstrap intervals.
+    from sqcorpus.annotate.adjudication import Decision, adjudicate, annotation_of, pending
+    from sqcorpus.annotate.agreement import read_codings
+    from sqcorpus.annotate.agreement_ci import agreement_with_intervals
+
+    export = exports / f"{ARTICLE}.json"
+    report = agreement_with_intervals([export], bootstrap=200)
+    alice_name, bob_name = (
+        groups[p][0]["completed_by"]["username"] for p in ("sqcorpus-alice", "sqcorpus-bob")
+    )
+    pair = report["pairwise"][" / ".join(sorted([alice_name, bob_name]))]
+    assert pair["tasks"] == 2 and pair["entities_exact"]["f1"] == 0.0
+    assert pair["stance"]["observed_agreement"] == 0.0
+    layers = {(row["layer"], row["metric"]) for row in report["layers"]}
+    assert ("entities", "F1 overlap") in layers and ("stance", "Krippendorff's alpha") in layers
+    assert {row["sentences"] for row in report["layers"]} == {2}
+
+    # Adjudication: a decision with a rationale per disagreement, else nothing is written.
+    waiting = {item.sid: item for item in pending(ARTICLE, exports=exports)}
+    assert set(waiting) == {first.id, other.id}
+    keys = [d.key for d in waiting[first.id].disagreements]
+    assert "stance" in keys and any(k.startswith("entity") for k in keys)
+    gold = annotation_of(ARTICLE, first.id, "annotator-01", exports=exports)
+    before = export.read_bytes()
+    decisions = [Decision(k, "as the committed gold", f"guidelines on {k}", "2") for k in keys]
+    with pytest.raises(SqcorpusError, match="no decision with a rationale"):
+        adjudicate(
+            ARTICLE,
+            first.id,
+            gold,
+            decisions[1:],
+            adjudicator="adjudicator-01",
+            exports=exports,
+            records=tmp_path / "adjudication",
+        )
+    assert export.read_bytes() == before and not (tmp_path / "adjudication").exists()
+    adjudicate(
+        ARTICLE,
+        first.id,
+        gold,
+        decisions,
+        adjudicator="adjudicator-01",
+        exports=exports,
+        records=tmp_path / "adjudication",
+    )
+    records = json.loads((tmp_path / "adjudication" / f"{ARTICLE}.json").read_text())
+    assert {r["key"] for r in records["records"]} == set(keys)
+    assert all(r["rationale"] and r["adjudicator"] == "adjudicator-01" for r in records["records"])
+
+    # Pulled again: the adjudication and every earlier annotation survive, and it is the gold.
+    counted = sum(len(t["annotations"]) for t in read_tasks(export).values())
+    summary = studio.pull(out=exports, data_dir=server.data_dir)
+    after = read_tasks(export)
+    assert sum(len(t["annotations"]) for t in after.values()) == counted
+    (task,) = [t for t in read_codings([export]) if t.sid == first.id]
+    assert task.gold is not None and task.gold.who == "adjudicator-01"
+    assert first.id not in {item.sid for item in pending(ARTICLE, exports=exports)}

@@ -358,6 +358,50 @@ def _run_agreement(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- adjudicate --------------------------------------------------------------------------
+def _add_adjudicate(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "adjudicate", help="list a document's disagreements, or record decisions as ground truth"
+    )
+    p.add_argument("doc_id", metavar="DOC_ID")
+    p.add_argument(
+        "--apply",
+        type=Path,
+        metavar="FILE",
+        help="JSON list of {sid, adjudicator, take: ANNOTATOR | result: [...], decisions: "
+        "[{key, decision, rationale, guidelines_section}]}",
+    )
+    p.add_argument("--json", type=Path, dest="json_out", help="also write the list as JSON")
+    p.set_defaults(run=_run_adjudicate)
+
+
+def _run_adjudicate(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from .annotate import adjudication
+    from .files import read_json, write_json
+
+    if args.apply is None:
+        waiting = adjudication.pending(args.doc_id)
+        for item in waiting:
+            print(f"{item.sid} ({', '.join(item.annotators)}):")
+            for found in item.disagreements or ():
+                print(f"  {found.key}")
+            if not item.disagreements:
+                print("  (no disagreement: adjudicate with no decisions to accept it)")
+        print(f"{len(waiting)} sentence(s) of {args.doc_id} wait for adjudication")
+        if args.json_out:
+            write_json(args.json_out, [asdict(item) for item in waiting])
+        return 0
+    entries = read_json(args.apply, what="adjudication file")
+    if not isinstance(entries, list):
+        raise SqcorpusError("expected a list of adjudications", file=args.apply)
+    for entry in entries:
+        adjudication.apply_entry(args.doc_id, entry, source=args.apply)
+        print(f"adjudicated {entry['sid']}: ground truth by {entry['adjudicator']}")
+    return 0
+
+
 # --- export ------------------------------------------------------------------------------
 def _add_export(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("export", help="export a release as CoNLL, JSON Lines or spaCy DocBin")
@@ -491,6 +535,7 @@ COMMANDS: tuple[Adder, ...] = (
     _add_evaluate,
     _add_baseline,
     _add_agreement,
+    _add_adjudicate,
     _add_export,
     _add_card,
     _add_datasheet,

@@ -33,6 +33,9 @@ from .convert import Where, from_ls_results
 from .tasks import annotator_name, export_files, gold_position, read_export
 
 LABEL_LAYERS: tuple[str, ...] = tuple(schema.SENTENCE_LABELS)
+ADJUDICATION_SOURCES: frozenset[str] = frozenset({"adjudication", "sqcorpus-adjudication"})
+"""Annotations from these sources (``sqcorpus_source.project``) are adjudications, not
+independent annotations: they are the gold, never a party to inter-annotator agreement."""
 
 
 @dataclass(slots=True)
@@ -51,11 +54,12 @@ class TaskCodings:
     file: Path
     annotations: list[Coding] = field(default_factory=list)
     predictions: list[Coding] = field(default_factory=list)
+    adjudications: list[Coding] = field(default_factory=list)
 
     @property
     def gold(self) -> Coding | None:
         """The ground-truth rule of :func:`.tasks.gold_position`, applied when reading."""
-        return next((c for c in self.annotations if c.gold), None)
+        return next((c for c in [*self.adjudications, *self.annotations] if c.gold), None)
 
 
 def label_of(annotation: SentenceAnnotation, layer: str) -> str | None:
@@ -83,6 +87,10 @@ def read_codings(files: Iterable[Path]) -> list[TaskCodings]:
                 where = Where(path, f"{task.sid} (annotation {entry.get('id')})")
                 annotation = from_ls_results(entry.get("result") or [], task.text, tokens, where)
                 who = annotator_name(entry.get("completed_by"))
+                source = entry.get("sqcorpus_source")
+                if isinstance(source, dict) and source.get("project") in ADJUDICATION_SOURCES:
+                    codings.adjudications.append(Coding(who, annotation, position == gold))
+                    continue
                 seen[who] += 1
                 if seen[who] > 1:  # the same person twice: keep both, distinguishable
                     who = f"{who}#{seen[who]}"
@@ -340,7 +348,7 @@ def _versus_gold(tasks: Sequence[TaskCodings]) -> dict[str, Any]:
         if gold is None:
             continue
         for coding in [*task.annotations, *task.predictions]:
-            if coding is not gold:
+            if coding is not gold:  # an adjudication is never in these lists
                 pairs.setdefault(coding.who, []).append((gold.annotation, coding.annotation))
     out = {}
     for who in sorted(pairs):

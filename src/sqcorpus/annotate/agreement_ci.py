@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 import warnings
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any, Final
 
@@ -118,12 +119,10 @@ def layer_table(
     samples = [rng.integers(0, len(multi), len(multi)) for _ in range(bootstrap)] if multi else []
     metrics: list[tuple[str, str, Callable[[np.ndarray], float | None]]] = []
     for key, (layer, metric) in SPAN_METRICS.items():
-        metrics.append((layer, metric, lambda idx, key=key: codings.span_f1(key, idx)))
+        metrics.append((layer, metric, partial(codings.span_f1, key)))
     for layer in LABEL_LAYERS:
-        metrics.append((layer, "Cohen's kappa", lambda idx, la=layer: codings.kappa(la, idx)))
-        metrics.append(
-            (layer, "Krippendorff's alpha", lambda idx, la=layer: codings.alpha(la, idx))
-        )
+        metrics.append((layer, "Cohen's kappa", partial(codings.kappa, layer)))
+        metrics.append((layer, "Krippendorff's alpha", partial(codings.alpha, layer)))
     rows = []
     tail = (1 - LEVEL) / 2 * 100
     for layer, metric, compute in metrics:
