@@ -194,7 +194,8 @@ def _add_studio(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="let the server win: drop committed annotations it lacks (with a warning)",
     )
-    actions.add_parser("status", parents=[data_dir, project], help="annotation progress")
+    status = actions.add_parser("status", parents=[data_dir, project], help="annotation progress")
+    status.add_argument("--annotator", metavar="NAME", help="NAME's own project")
     p.set_defaults(run=_run_studio)
 
 
@@ -241,9 +242,8 @@ def _run_studio(args: argparse.Namespace) -> int:
         )
         print(studio.format_pull(pulled))
     else:
-        report = studio.status(
-            project=args.project or studio.DEFAULT_PROJECT, data_dir=args.data_dir
-        )
+        title = studio.project_title(args.annotator) if args.annotator else args.project
+        report = studio.status(project=title or studio.DEFAULT_PROJECT, data_dir=args.data_dir)
         print(studio.format_status(report))
     return 0
 

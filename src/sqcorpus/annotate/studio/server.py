@@ -28,7 +28,7 @@ from ...errors import SqcorpusError
 from ...files import read_json, write_json
 from .connection import CONNECTION_FILE, POLL_INTERVAL, Connection
 from .install import LABEL_STUDIO_VERSION, install, installed_version, venv_dir
-from .postgres import LOCAL, Database, PrivateCluster, parse_database_url
+from .postgres import CLUSTER_DIR, LOCAL, Database, PrivateCluster, parse_database_url
 
 ADMIN_USERNAME: Final = "admin@sqcorpus.local"
 LOG_FILE: Final = "label-studio.log"
@@ -130,7 +130,7 @@ class LocalServer:
             raise SqcorpusError(
                 "needs 'token', 'username' and 'password' strings", file=self.connection_file
             )
-        if (self.data_dir / "label_studio.sqlite3").exists():
+        if any((self.data_dir / name).exists() for name in ("label_studio.sqlite3", CLUSTER_DIR)):
             # The token is only set when the admin is created: without the file it is lost.
             raise SqcorpusError(
                 "a Label Studio database exists but its connection file is missing, so its API "
