@@ -309,7 +309,7 @@ class LocalServer:
             if now >= next_report:
                 self.progress(
                     f"  still starting after {now - started:.0f} s (a new database is migrated "
-                    "first; this takes up to a minute)"
+                    "first; this takes a minute or two)"
                 )
                 next_report = now + PROGRESS_INTERVAL
             if now > deadline:
