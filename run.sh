@@ -30,6 +30,17 @@ setup() {
     "$VENV/bin/python" -m pip install -qq -e ".${1:+[$1]}"
 }
 
+# Debian's PostgreSQL for the team server's integration test (tests/test_studio_team.py):
+# installed only when missing and only as root; the test fails in CI without it.
+postgresql() {
+    if ! compgen -G "/usr/lib/postgresql/*/bin/initdb" > /dev/null && [ "$(id -u)" = 0 ] \
+        && command -v apt-get > /dev/null; then
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql > /dev/null \
+            || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+                 apt-get install -y -qq postgresql > /dev/null; }
+    fi
+}
+
 case "${1:-}" in
     build)
         setup ""  # the build path needs no extra
@@ -39,6 +50,7 @@ case "${1:-}" in
         setup dev
         need_chromium
         "$VENV/bin/sqcorpus" studio install
+        postgresql
         "$VENV/bin/ruff" check src tests benchmarks
         "$VENV/bin/ruff" format --check src tests benchmarks
         "$VENV/bin/mypy"

@@ -110,3 +110,72 @@ def studio_server(tmp_path_factory: pytest.TempPathFactory) -> Any:
     shutil.copytree(_studio_template(venv, scratch), data_dir)
     with studio.LocalServer(data_dir, venv=venv, install_missing=False) as server:
         yield server
+
+
+# --- a real team server: Label Studio on a private PostgreSQL (tests marked `studio`) ---------
+
+
+def _team_template(venv: Path) -> Path:
+    """A stopped team data folder (migrated PostgreSQL cluster, admin, no users or projects).
+
+    Migrating a fresh PostgreSQL database takes a minute or two here, a copy seconds, so the
+    template is kept in the user cache. ``cp -a`` keeps the cluster owned by ``postgres``.
+    """
+    import os
+    import subprocess
+    import tempfile
+
+    from sqcorpus.annotate import studio
+
+    cached = paths.cache_dir() / f"label-studio-{studio.LABEL_STUDIO_VERSION}-pg-template"
+    if (cached / studio.CONNECTION_FILE).is_file():
+        return cached
+    scratch = Path(tempfile.mkdtemp(prefix="sqcorpus-team-template-"))
+    scratch.chmod(0o711)  # the postgres user must reach the cluster below
+    fresh = scratch / "data"
+    with studio.LocalServer(fresh, venv=venv, install_missing=False, database="local-postgres"):
+        pass
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    staging = cached.parent / f".{cached.name}-{os.getpid()}"
+    subprocess.run(["cp", "-a", str(fresh), str(staging)], check=True)
+    os.replace(staging, cached)  # published atomically: another session may do the same
+    subprocess.run(["rm", "-rf", str(scratch)], check=True)
+    return cached
+
+
+@pytest.fixture(scope="session")
+def team_server() -> Any:
+    """A Label Studio server on a private PostgreSQL cluster, in a fresh /tmp data folder.
+
+    Needs Debian's PostgreSQL (./run.sh test installs it) besides Label Studio; skipped
+    without them on a developer's machine, failed in CI.
+    """
+    import os
+    import shutil
+    import subprocess
+    import tempfile
+
+    from sqcorpus.annotate import studio
+    from sqcorpus.annotate.studio.postgres import BIN_DIRS
+
+    venv = studio.venv_dir()
+    missing = []
+    if studio.installed_version(venv) != studio.LABEL_STUDIO_VERSION:
+        missing.append(f"Label Studio {studio.LABEL_STUDIO_VERSION} (`sqcorpus studio install`)")
+    if not any((folder / "initdb").is_file() for folder in BIN_DIRS) and not shutil.which("initdb"):
+        missing.append("PostgreSQL (`apt-get install postgresql`)")
+    if missing:
+        reason = "not installed: " + ", ".join(missing)
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    # Not pytest's tmp_path: its folders are private (0700) and postgres could not enter them.
+    scratch = Path(tempfile.mkdtemp(prefix="sqcorpus-team-"))
+    scratch.chmod(0o711)
+    data_dir = scratch / "data"
+    subprocess.run(["cp", "-a", str(_team_template(venv)), str(data_dir)], check=True)
+    try:
+        with studio.LocalServer(data_dir, venv=venv, install_missing=False) as server:
+            yield server
+    finally:
+        subprocess.run(["rm", "-rf", str(scratch)], check=True)

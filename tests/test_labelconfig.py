@@ -42,9 +42,13 @@ def test_committed_file_is_the_generated_config() -> None:
 def test_every_control_and_label_comes_from_the_schema() -> None:
     root = ET.fromstring(label_config())
     assert root.tag == "View"
-    (text,) = [e for e in root.iter("Text")]
-    assert text.get("name") == schema.LS_TEXT and text.get("value") == f"${schema.LS_TEXT}"
-    assert any(h.get("value") == f"${schema.LS_SENTENCE_ID}" for h in root.iter("Header"))
+    texts = {e.get("name"): e.get("value") for e in root.iter("Text")}
+    # The sentence, and its neighbours as read-only context (no control points at them).
+    assert texts == {
+        name: f"${name}" for name in (schema.LS_TEXT, schema.LS_PREVIOUS, schema.LS_NEXT)
+    }
+    headers = {h.get("value") for h in root.iter("Header")}
+    assert {f"${schema.LS_SENTENCE_ID}", f"${schema.LS_TARGET}"} <= headers
     found = controls(label_config())
     assert set(found) == {
         schema.LS_ENTITIES,

@@ -19,7 +19,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from helpers import span
-from sqcorpus import schema
+from sqcorpus import paths, schema
 from sqcorpus.annotate import studio
 from sqcorpus.annotate.convert import to_ls_results
 from sqcorpus.annotate.studio.server import free_port
@@ -131,6 +131,7 @@ def server(studio_server: studio.LocalServer) -> studio.LocalServer:
 def pushed(server: studio.LocalServer) -> tuple[studio.PushSummary, studio.PushSummary]:
     # Small batches: the 28 sentences go in three import requests.
     first = studio.push(
+        doc_id=ARTICLE,
         project=PROJECT,
         connection=server.connection,
         data_dir=server.data_dir,
@@ -138,7 +139,11 @@ def pushed(server: studio.LocalServer) -> tuple[studio.PushSummary, studio.PushS
         batch_size=10,
     )
     second = studio.push(
-        project=PROJECT, connection=server.connection, data_dir=server.data_dir, progress=False
+        doc_id=ARTICLE,
+        project=PROJECT,
+        connection=server.connection,
+        data_dir=server.data_dir,
+        progress=False,
     )
     return first, second
 
@@ -207,13 +212,19 @@ def test_push_imports_every_sentence_once_with_a_prediction(
     tasks = list(client.tasks.list(project=first.project_id, page_size=1000, fields="all"))
     assert sorted(t.data["sid"] for t in tasks) == [s.id for s in sentences]
     by_sid = {t.data["sid"]: t for t in tasks}
-    for sentence in sentences:
+    from sqcorpus.annotate.targets import read_stance_targets
+
+    target = read_stance_targets(paths.stance_targets_file())[ARTICLE]
+    for position, sentence in enumerate(sentences):
         data = by_sid[sentence.id].data
         assert data == {
             "text": sentence.text,
             "sid": sentence.id,
             "doc_id": ARTICLE,
             "sentence_index": sentence.index,
+            "previous": sentences[position - 1].text if position else "",
+            "next": sentences[position + 1].text if position + 1 < len(sentences) else "",
+            "stance_target": target,
             "guidelines_version": schema.GUIDELINES_VERSION,
         }
     predictions = [p for t in tasks for p in (t.predictions or [])]
@@ -227,14 +238,18 @@ def test_push_refuses_a_task_whose_text_differs_from_the_corpus(
 ) -> None:
     title = "sqcorpus-edited-text"
     conn = server.connection
-    summary = studio.push(project=title, connection=conn, data_dir=server.data_dir, progress=False)
+    summary = studio.push(
+        doc_id=ARTICLE, project=title, connection=conn, data_dir=server.data_dir, progress=False
+    )
     client = studio.connect(conn)
     sentence = article_sentences()[2]
     task_id = task_ids(client, summary.project_id)[sentence.id]
     edited = {"text": sentence.text + " (edited)", "sid": sentence.id, "doc_id": ARTICLE}
     client.tasks.update(id=task_id, data={**edited, "sentence_index": sentence.index})
     with pytest.raises(SqcorpusError, match="differs from the corpus") as caught:
-        studio.push(project=title, connection=conn, data_dir=server.data_dir, progress=False)
+        studio.push(
+            doc_id=ARTICLE, project=title, connection=conn, data_dir=server.data_dir, progress=False
+        )
     assert sentence.id in str(caught.value)
 
 
@@ -388,7 +403,7 @@ def test_bad_token_is_a_clear_error_without_the_token(
 ) -> None:
     bad = studio.Connection(server.url, BAD_TOKEN)
     with pytest.raises(SqcorpusError, match="rejected the API token") as caught:
-        studio.push(project=PROJECT, connection=bad, progress=False)
+        studio.push(doc_id=ARTICLE, project=PROJECT, connection=bad, progress=False)
     assert BAD_TOKEN not in str(caught.value)
     monkeypatch.setenv("LABEL_STUDIO_URL", server.url)
     monkeypatch.setenv("LABEL_STUDIO_API_KEY", BAD_TOKEN)

@@ -159,27 +159,82 @@ def _run_build(args: argparse.Namespace) -> int:
 
 # --- studio ------------------------------------------------------------------------------
 def _add_studio(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("studio", help="annotate in a local Label Studio (install, serve, push...)")
+    p = sub.add_parser("studio", help="annotate in Label Studio (install, serve, users, push...)")
     actions = p.add_subparsers(dest="studio_command", required=True, metavar="ACTION")
     data_dir = argparse.ArgumentParser(add_help=False)
     data_dir.add_argument(
         "--data-dir", type=Path, help="server data folder, connection and pseudonyms (.studio/)"
     )
     project = argparse.ArgumentParser(add_help=False)
-    project.add_argument("--project", default="sqcorpus", help="project title (sqcorpus)")
+    project.add_argument("--project", help="project title (default: see the action's help)")
     actions.add_parser("install", help="install Label Studio into its own virtual environment")
     serve = actions.add_parser("serve", parents=[data_dir], help="run a local server until Ctrl-C")
     serve.add_argument("--port", type=int, help="port on 127.0.0.1 (default: a free one)")
+    database = serve.add_mutually_exclusive_group()
+    database.add_argument(
+        "--database",
+        metavar="URL",
+        help="postgresql://USER@HOST:PORT/NAME (password: $PGPASSWORD), 'local-postgres' or "
+        "'sqlite' (default: as before, else sqlite)",
+    )
+    database.add_argument(
+        "--postgres",
+        action="store_const",
+        const="local-postgres",
+        dest="database",
+        help="a private PostgreSQL cluster in the data folder (a team server)",
+    )
+    users = actions.add_parser("users", help="annotator accounts")
+    user_actions = users.add_subparsers(dest="users_command", required=True, metavar="ACTION")
+    add = user_actions.add_parser("add", parents=[data_dir], help="create an annotator account")
+    add.add_argument("name", metavar="NAME", help="lower-case letters, digits, hyphens")
+    add.add_argument(
+        "--password-file", type=Path, help="write the password here (0600) instead of stdout"
+    )
+    user_actions.add_parser("list", parents=[data_dir], help="annotator names")
     push = actions.add_parser(
-        "push", parents=[data_dir, project], help="create the project and import new sentences"
+        "push",
+        parents=[data_dir, project],
+        help="create the project and import new sentences (default project: sqcorpus)",
     )
     push.add_argument("--doc", metavar="DOC_ID", help="push one document only")
+    push.add_argument("--docs", metavar="DOC_ID", nargs="+", help="push these documents only")
+    push.add_argument("--annotator", metavar="NAME", help="push to NAME's own project")
+    push.add_argument(
+        "--gold", action="store_true", help="push committed annotations for adjudication"
+    )
+    push.add_argument("--model", choices=("rules",), default="rules", help="pre-annotator (rules)")
     pull = actions.add_parser(
-        "pull", parents=[data_dir, project], help="export annotations, pseudonymized"
+        "pull",
+        parents=[data_dir, project],
+        help="merge every sqcorpus project's annotations into the exports, pseudonymized",
     )
     pull.add_argument("--out", type=Path, help="exports folder (default: annotation/exports)")
-    actions.add_parser("status", parents=[data_dir, project], help="annotation progress")
+    pull.add_argument(
+        "--replace",
+        action="store_true",
+        help="let the server win: drop committed annotations it lacks (with a warning)",
+    )
+    status = actions.add_parser("status", parents=[data_dir, project], help="annotation progress")
+    status.add_argument("--annotator", metavar="NAME", help="NAME's own project")
     p.set_defaults(run=_run_studio)
+
+
+def _run_users(args: argparse.Namespace) -> int:
+    from .annotate.studio import users
+    from .files import write_atomic
+
+    if args.users_command == "list":
+        print(users.describe(users.read_users(args.data_dir)))
+        return 0
+    added = users.add_user(args.name, data_dir=args.data_dir)
+    url = users.resolve_connection(args.data_dir).url
+    if args.password_file is not None:
+        write_atomic(args.password_file, added.password + "\n", mode=0o600)
+        print(users.login_help(added, url, password_file=args.password_file))
+    else:
+        print(users.login_help(added, url))
+    return 0
 
 
 def _run_studio(args: argparse.Namespace) -> int:
@@ -189,15 +244,28 @@ def _run_studio(args: argparse.Namespace) -> int:
     if action == "install":
         print(f"Label Studio {studio.LABEL_STUDIO_VERSION} is installed in {studio.install()}")
     elif action == "serve":
-        studio.serve(args.data_dir, port=args.port)
+        studio.serve(args.data_dir, port=args.port, database=args.database)
+    elif action == "users":
+        return _run_users(args)
     elif action == "push":
-        pushed = studio.push(project=args.project, doc_id=args.doc, data_dir=args.data_dir)
+        pushed = studio.push(
+            project=args.project or studio.DEFAULT_PROJECT,
+            doc_id=args.doc,
+            doc_ids=args.docs,
+            annotator=args.annotator,
+            gold=args.gold,
+            data_dir=args.data_dir,
+        )
         print(studio.format_push(pushed))
     elif action == "pull":
-        pulled = studio.pull(out=args.out, project=args.project, data_dir=args.data_dir)
+        pulled = studio.pull(
+            out=args.out, project=args.project, data_dir=args.data_dir, replace=args.replace
+        )
         print(studio.format_pull(pulled))
     else:
-        print(studio.format_status(studio.status(project=args.project, data_dir=args.data_dir)))
+        title = studio.project_title(args.annotator) if args.annotator else args.project
+        report = studio.status(project=title or studio.DEFAULT_PROJECT, data_dir=args.data_dir)
+        print(studio.format_status(report))
     return 0
 
 
@@ -343,18 +411,69 @@ def _add_agreement(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("agreement", help="inter-annotator agreement of Label Studio exports")
     p.add_argument("exports", nargs="*", type=Path, help="default: annotation/exports/*.json")
     p.add_argument("--json", type=Path, dest="json_out", help="also write the report as JSON")
+    p.add_argument(
+        "--bootstrap", type=int, default=1000, metavar="N", help="resamples for the CIs (1000)"
+    )
+    p.add_argument("--seed", type=int, default=20261201, help="bootstrap seed (20261201)")
     p.set_defaults(run=_run_agreement)
 
 
 def _run_agreement(args: argparse.Namespace) -> int:
-    from .annotate.agreement import agreement
+    from .annotate.agreement_ci import agreement_with_intervals, format_layer_table
     from .annotate.agreement_text import format_agreement
     from .evaluation.report import write_report
 
-    report = agreement(args.exports)
+    if args.bootstrap < 1:
+        raise SqcorpusError("needs at least 1 resample", field="--bootstrap")
+    report = agreement_with_intervals(args.exports, bootstrap=args.bootstrap, seed=args.seed)
+    print(format_layer_table(report["layers"], args.bootstrap, args.seed))
     print(format_agreement(report))
     if args.json_out:
         write_report(report, args.json_out)
+    return 0
+
+
+# --- adjudicate --------------------------------------------------------------------------
+def _add_adjudicate(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "adjudicate", help="list a document's disagreements, or record decisions as ground truth"
+    )
+    p.add_argument("doc_id", metavar="DOC_ID")
+    p.add_argument(
+        "--apply",
+        type=Path,
+        metavar="FILE",
+        help="JSON list of {sid, adjudicator, take: ANNOTATOR | result: [...], decisions: "
+        "[{key, decision, rationale, guidelines_section}]}",
+    )
+    p.add_argument("--json", type=Path, dest="json_out", help="also write the list as JSON")
+    p.set_defaults(run=_run_adjudicate)
+
+
+def _run_adjudicate(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from .annotate import adjudication
+    from .files import read_json, write_json
+
+    if args.apply is None:
+        waiting = adjudication.pending(args.doc_id)
+        for item in waiting:
+            print(f"{item.sid} ({', '.join(item.annotators)}):")
+            for found in item.disagreements or ():
+                print(f"  {found.key}")
+            if not item.disagreements:
+                print("  (no disagreement: adjudicate with no decisions to accept it)")
+        print(f"{len(waiting)} sentence(s) of {args.doc_id} wait for adjudication")
+        if args.json_out:
+            write_json(args.json_out, [asdict(item) for item in waiting])
+        return 0
+    entries = read_json(args.apply, what="adjudication file")
+    if not isinstance(entries, list):
+        raise SqcorpusError("expected a list of adjudications", file=args.apply)
+    for entry in entries:
+        adjudication.apply_entry(args.doc_id, entry, source=args.apply)
+        print(f"adjudicated {entry['sid']}: ground truth by {entry['adjudicator']}")
     return 0
 
 
@@ -530,6 +649,7 @@ COMMANDS: tuple[Adder, ...] = (
     _add_evaluate,
     _add_baseline,
     _add_agreement,
+    _add_adjudicate,
     _add_export,
     _add_card,
     _add_datasheet,

@@ -29,6 +29,11 @@ def exports_dir() -> Path:
     return project_root() / "annotation" / "exports"
 
 
+def adjudication_dir() -> Path:
+    """Adjudication records (decision and rationale per disagreement), one file per document."""
+    return project_root() / "annotation" / "adjudication"
+
+
 def stance_targets_file() -> Path:
     """Each document's stance target, fixed before its stance is annotated."""
     return project_root() / "annotation" / "stance_targets.json"

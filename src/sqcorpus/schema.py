@@ -96,6 +96,10 @@ LS_HOLDER: Final = "holder"
 LS_HEDGES: Final = "hedges"
 LS_NOTE: Final = "note"
 LS_SENTENCE_ID: Final = "sid"
+# Read-only task data shown around the sentence: its neighbours and the document's target.
+LS_PREVIOUS: Final = "previous"
+LS_NEXT: Final = "next"
+LS_TARGET: Final = "stance_target"
 
 # --- record features -----------------------------------------------------------------
 _SPAN = {"start": Value("int32"), "end": Value("int32"), "text": Value("string")}

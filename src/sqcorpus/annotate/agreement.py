@@ -33,6 +33,9 @@ from .convert import Where, from_ls_results
 from .tasks import annotator_name, export_files, gold_position, read_export
 
 LABEL_LAYERS: tuple[str, ...] = tuple(schema.SENTENCE_LABELS)
+ADJUDICATION_SOURCES: frozenset[str] = frozenset({"adjudication", "sqcorpus-adjudication"})
+"""Annotations from these sources (``sqcorpus_source.project``) are adjudications, not
+independent annotations: they are the gold, never a party to inter-annotator agreement."""
 
 
 @dataclass(slots=True)
@@ -51,11 +54,12 @@ class TaskCodings:
     file: Path
     annotations: list[Coding] = field(default_factory=list)
     predictions: list[Coding] = field(default_factory=list)
+    adjudications: list[Coding] = field(default_factory=list)
 
     @property
     def gold(self) -> Coding | None:
         """The ground-truth rule of :func:`.tasks.gold_position`, applied when reading."""
-        return next((c for c in self.annotations if c.gold), None)
+        return next((c for c in [*self.adjudications, *self.annotations] if c.gold), None)
 
 
 def label_of(annotation: SentenceAnnotation, layer: str) -> str | None:
@@ -83,6 +87,10 @@ def read_codings(files: Iterable[Path]) -> list[TaskCodings]:
                 where = Where(path, f"{task.sid} (annotation {entry.get('id')})")
                 annotation = from_ls_results(entry.get("result") or [], task.text, tokens, where)
                 who = annotator_name(entry.get("completed_by"))
+                source = entry.get("sqcorpus_source")
+                if isinstance(source, dict) and source.get("project") in ADJUDICATION_SOURCES:
+                    codings.adjudications.append(Coding(who, annotation, position == gold))
+                    continue
                 seen[who] += 1
                 if seen[who] > 1:  # the same person twice: keep both, distinguishable
                     who = f"{who}#{seen[who]}"
@@ -176,7 +184,8 @@ def cohen_kappa(left: Sequence[str], right: Sequence[str]) -> float | None:
     if not left:
         return None
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
+        # Undefined (one category) is reported as None below, not as a warning per call.
+        warnings.simplefilter("ignore")
         value = float(cohen_kappa_score(left, right))
     return None if value != value else value  # NaN: both used one and the same category
 
@@ -339,7 +348,7 @@ def _versus_gold(tasks: Sequence[TaskCodings]) -> dict[str, Any]:
         if gold is None:
             continue
         for coding in [*task.annotations, *task.predictions]:
-            if coding is not gold:
+            if coding is not gold:  # an adjudication is never in these lists
                 pairs.setdefault(coding.who, []).append((gold.annotation, coding.annotation))
     out = {}
     for who in sorted(pairs):
@@ -355,14 +364,19 @@ def _versus_gold(tasks: Sequence[TaskCodings]) -> dict[str, Any]:
     return out
 
 
-def agreement(files: Sequence[Path] | None = None) -> dict[str, Any]:
-    """The agreement report of Label Studio JSON exports (default: annotation/exports/*.json)."""
+def export_paths(files: Sequence[Path] | None = None) -> list[Path]:
+    """The export files named (files or folders), default every annotation/exports/*.json."""
     if not files:
         directory = paths.exports_dir()
         files = sorted(directory.glob("*.json")) if directory.is_dir() else []
         if not files:
             raise SqcorpusError("no Label Studio export (*.json) found", file=directory)
-    expanded = [f for path in files for f in export_files(Path(path))]
+    return [f for path in files for f in export_files(Path(path))]
+
+
+def agreement(files: Sequence[Path] | None = None) -> dict[str, Any]:
+    """The agreement report of Label Studio JSON exports (default: annotation/exports/*.json)."""
+    expanded = export_paths(files)
     report = agreement_report(read_codings(expanded))
     report["files"] = [str(f) for f in expanded]
     return report

@@ -45,8 +45,8 @@ HEDGE_HOTKEYS: Final[dict[str, str]] = {"CUE": "c", "SCOPE": "s"}
 STANCE_HOTKEYS: Final[dict[str, str]] = {"favor": "f", "against": "a", "neutral": "n"}
 HOLDER_HOTKEYS: Final[dict[str, str]] = {"author": "j", "source": "q"}
 STANCE_HINTS: Final[dict[str, str]] = {
-    "favor": "the holder supports or welcomes the rapprochement (or one can infer so)",
-    "against": "the holder opposes or criticises the rapprochement, or one can infer so",
+    "favor": "the holder supports or welcomes the target (or one can infer so)",
+    "against": "the holder opposes or criticises the target, or one can infer so",
     "neutral": "neither, including plain factual reporting",
 }
 HOLDER_HINTS: Final[dict[str, str]] = {
@@ -132,6 +132,16 @@ def label_config() -> str:
     _labels(
         view, schema.LS_HEDGES, schema.HEDGE_SPAN_LABELS, HEDGE_COLOURS, HEDGE_HOTKEYS, HEDGE_HINTS
     )
+    # Read-only neighbours: the stance holder depends on them (guidelines). No control
+    # points at them, so nothing in them can be labelled.
+    context = "color: #666; font-size: 14px; padding: 2px 10px"
+    _sub(view, "Header", value="Previous sentence (context only)", size="6")
+    _sub(
+        _sub(view, "View", style=context),
+        "Text",
+        name=schema.LS_PREVIOUS,
+        value=f"${schema.LS_PREVIOUS}",
+    )
     # The sentence is what the annotator reads: framed and larger than the controls.
     _sub(view, "Header", value="Sentence", size="5")
     sentence = _sub(
@@ -141,7 +151,10 @@ def label_config() -> str:
     )
     # Word granularity snaps a selection to whole words, so spans land on token boundaries.
     _sub(sentence, "Text", name=schema.LS_TEXT, value=f"${schema.LS_TEXT}", granularity="word")
-    _sub(view, "Header", value=f"Stance toward {schema.STANCE_TARGET}", size="5")
+    _sub(view, "Header", value="Next sentence (context only)", size="6")
+    _sub(_sub(view, "View", style=context), "Text", name=schema.LS_NEXT, value=f"${schema.LS_NEXT}")
+    _sub(view, "Header", value="Stance toward the document's target:", size="5")
+    _sub(view, "Header", value=f"${schema.LS_TARGET}", size="5")
     _choices(view, schema.LS_STANCE, schema.STANCE_LABELS, STANCE_HOTKEYS, STANCE_HINTS)
     _sub(
         view,

@@ -48,6 +48,9 @@ class Pseudonyms:
     def __init__(self, path: Path, table: dict[str, str] | None = None) -> None:
         self.path = path
         self.table: dict[str, str] = dict(table or {})
+        self.reserved: set[str] = set()
+        """Pseudonyms already in the committed exports (from another data folder): a new
+        user never gets one, so one pseudonym never names two people."""
 
     @classmethod
     def load(cls, path: Path) -> Pseudonyms:
@@ -71,7 +74,8 @@ class Pseudonyms:
         """The pseudonym of ``key`` (an e-mail, or ``id:N`` for an unknown user)."""
         key = key.strip().lower()
         if key not in self.table:
-            taken = {int(v.rsplit("-", 1)[1]) for v in self.table.values() if v[-2:].isdigit()}
+            names = {*self.table.values(), *self.reserved}
+            taken = {int(v.rsplit("-", 1)[1]) for v in names if v[-2:].isdigit()}
             number = max(taken, default=0) + 1
             self.table[key] = f"annotator-{number:02d}"
         return self.table[key]

@@ -1,5 +1,6 @@
-"""Pull and status: export every task with full annotations, pseudonymize its users and write
-``annotation/exports/<doc_id>.json``; report annotation progress."""
+"""Pull and status: export every sqcorpus project's tasks with full annotations, pseudonymize
+their users and merge them into ``annotation/exports/<doc_id>.json`` without losing a committed
+annotation (see :mod:`.merge`); report annotation progress."""
 
 from __future__ import annotations
 
@@ -16,9 +17,10 @@ from label_studio_sdk import LabelStudio
 
 from ... import paths, schema
 from ...errors import SqcorpusError
-from ...files import json_text, write_atomic
+from ...files import json_text, read_json, write_atomic
+from ...text.corpus import DOC_ID_PATTERN
 from ..tasks import annotator_name
-from .client import DEFAULT_PROJECT, checked_project
+from .client import DEFAULT_PROJECT, checked_config, checked_project
 from .connection import (
     POLL_INTERVAL,
     Connection,
@@ -27,6 +29,7 @@ from .connection import (
     server_id,
     translated,
 )
+from .merge import MergeReport, check_regions, combine_projects, merge_document, tag_source
 from .pseudonyms import EMAIL_PATTERN, PSEUDONYM_FILE, Pseudonyms, pseudonymize
 
 EXPORT_TIMEOUT: Final = 300.0
@@ -90,11 +93,29 @@ def _tidy(task: dict[str, Any]) -> dict[str, Any]:
     return task
 
 
+def committed_pseudonyms(exports: Path) -> set[str]:
+    """The annotator pseudonyms the committed exports already use."""
+    found: set[str] = set()
+    for path in sorted(exports.glob("*.json")) if exports.is_dir() else []:
+        tasks = read_json(path, what="Label Studio export")
+        for task in tasks if isinstance(tasks, list) else []:
+            for annotation in task.get("annotations") or [] if isinstance(task, dict) else []:
+                name = annotator_name(annotation.get("completed_by"))
+                if name:
+                    found.add(name)
+    return found
+
+
 def _pulled_tasks(
-    client: LabelStudio, conn: Connection, project: Any, data_dir: Path
+    client: LabelStudio,
+    conn: Connection,
+    project: Any,
+    data_dir: Path,
+    reserved: set[str] | None = None,
 ) -> list[dict[str, Any]]:
     raw = _export_tasks(client, conn, int(project.id))
     pseudonyms = Pseudonyms.load(data_dir / PSEUDONYM_FILE)
+    pseudonyms.reserved = set(reserved or ())
     tasks = pseudonymize(raw, pseudonyms, _users(client, conn))
     pseudonyms.save()
     for task in tasks:
@@ -115,35 +136,83 @@ def export_json(tasks: Sequence[Mapping[str, Any]]) -> str:
 
 @dataclass(frozen=True, slots=True)
 class PullSummary:
-    project: str
+    projects: tuple[str, ...]
     files: tuple[Path, ...]
     tasks: int
     annotations: int
     annotators: tuple[str, ...]
+    merge: MergeReport
+
+    @property
+    def project(self) -> str:
+        return ", ".join(self.projects)
+
+
+def sqcorpus_projects(client: LabelStudio) -> list[Any]:
+    """The projects a pull reads: ``sqcorpus`` and every ``sqcorpus-*`` (one per annotator)."""
+    listed: list[Any] = list(client.projects.list())
+    found = [
+        p
+        for p in listed
+        if p.title == DEFAULT_PROJECT or str(p.title or "").startswith(DEFAULT_PROJECT + "-")
+    ]
+    titles = [p.title for p in found]
+    for title in sorted({t for t in titles if titles.count(t) > 1}):
+        raise SqcorpusError(f"two projects are titled {title!r}; rename all but one")
+    return sorted(found, key=lambda p: str(p.title))
+
+
+def export_path(target: Path, doc_id: Any) -> Path:
+    """``<target>/<doc_id>.json`` for a doc_id the server sent, refusing anything else."""
+    if not isinstance(doc_id, str) or not DOC_ID_PATTERN.fullmatch(doc_id):
+        raise SqcorpusError("not a valid document id", item=str(doc_id), field="data.doc_id")
+    path = (target / f"{doc_id}.json").resolve()
+    if path.parent != target.resolve():
+        raise SqcorpusError("the document id leads outside the exports folder", item=doc_id)
+    return target / f"{doc_id}.json"
 
 
 def pull(
     *,
     out: Path | None = None,
-    project: str = DEFAULT_PROJECT,
+    project: str | None = None,
     connection: Connection | None = None,
     data_dir: Path | None = None,
+    replace: bool = False,
 ) -> PullSummary:
-    """Export the project and write ``<out>/<doc_id>.json`` per document, pseudonymized."""
+    """Export every sqcorpus project (or only ``project``) and merge each document into
+    ``<out>/<doc_id>.json``, pseudonymized; nothing is written if any check fails."""
     folder = data_dir or paths.studio_data_dir()
     conn = connection or resolve_connection(data_dir)
     client = connect(conn)
-    with translated(conn, f"reading project {project!r}"):
-        found = checked_project(client, project)
-    tasks = _pulled_tasks(client, conn, found, folder)
-    by_doc: dict[str, list[dict[str, Any]]] = {}
-    for task in tasks:
-        by_doc.setdefault(task["data"]["doc_id"], []).append(task)
+    with translated(conn, "listing projects"):
+        if project is not None:
+            projects = [checked_project(client, project)]
+        else:
+            projects = [checked_config(client, p) for p in sqcorpus_projects(client)]
+    if not projects:
+        raise SqcorpusError("no sqcorpus project on the server: run `sqcorpus studio push` first")
     target = out or paths.exports_dir()
-    contents = {
-        target / f"{doc}.json": export_json(sorted(items, key=_sort_key))
-        for doc, items in sorted(by_doc.items())
-    }
+    reserved = committed_pseudonyms(target)
+    pulled: list[dict[str, Any]] = []
+    for found in projects:
+        for task in _pulled_tasks(client, conn, found, folder, reserved):
+            check_regions(task, str(found.title))
+            pulled.append(tag_source(task, str(found.title)))
+    tasks = combine_projects(pulled)
+    by_doc: dict[Path, list[dict[str, Any]]] = {}
+    for task in tasks:
+        by_doc.setdefault(export_path(target, task["data"]["doc_id"]), []).append(task)
+    report = MergeReport()
+    contents = {}
+    for path, items in sorted(by_doc.items()):
+        committed = read_json(path, what="Label Studio export") if path.exists() else []
+        if not isinstance(committed, list):
+            raise SqcorpusError("a Label Studio JSON export is a list of tasks", file=path)
+        titles = frozenset(str(p.title) for p in projects)
+        merged, part = merge_document(committed, items, titles, replace=replace)
+        report.absorb(part)
+        contents[path] = export_json(sorted(merged, key=_sort_key))
     for path, content in contents.items():
         # The same guard on the exact bytes about to be written.
         if EMAIL_PATTERN.search(content):
@@ -154,11 +223,12 @@ def pull(
         write_atomic(path, content)
     annotations = [a for t in tasks for a in t.get("annotations", [])]
     return PullSummary(
-        project=project,
+        projects=tuple(str(p.title) for p in projects),
         files=tuple(contents),
         tasks=len(tasks),
         annotations=len(annotations),
         annotators=tuple(sorted({_annotator(a) for a in annotations} - {""})),
+        merge=report,
     )
 
 
@@ -244,9 +314,33 @@ def format_status(report: StatusReport) -> str:
 
 
 def format_pull(summary: PullSummary) -> str:
+    merge = summary.merge
     lines = [
-        f"pulled {summary.tasks} tasks ({summary.annotations} annotations) from project "
-        f"{summary.project!r}; annotators: {', '.join(summary.annotators) or 'none'}"
+        f"pulled {summary.tasks} tasks ({summary.annotations} annotations) from "
+        f"{len(summary.projects)} project(s) ({summary.project}); annotators: "
+        f"{', '.join(summary.annotators) or 'none'}",
+        f"merged: {merge.added} added, {merge.updated} updated, {merge.unchanged} unchanged"
+        + (
+            f", {merge.copies_skipped} unchanged gold copies skipped"
+            if merge.copies_skipped
+            else ""
+        ),
     ]
+    if merge.elsewhere:
+        lines.append(
+            f"kept {merge.elsewhere} committed annotation(s) from other projects or servers"
+        )
+    if merge.kept:
+        lines.append(
+            f"kept {len(merge.kept)} committed annotation(s) the server does not have: "
+            + "; ".join(merge.kept[:5])
+            + (" ..." if len(merge.kept) > 5 else "")
+        )
+    if merge.dropped or merge.overridden:
+        lines.append(
+            f"WARNING (--replace): dropped {len(merge.dropped)} committed annotation(s) the "
+            f"server does not have and overrode {len(merge.overridden)} newer committed one(s)"
+            "; `git diff annotation/exports` shows them, `git checkout` restores them"
+        )
     lines += [f"  wrote {path}" for path in summary.files]
     return "\n".join(lines)

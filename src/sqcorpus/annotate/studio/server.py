@@ -1,6 +1,12 @@
-"""A local Label Studio server on 127.0.0.1 with SQLite in a data folder (default
-``<project root>/.studio/``, never committed) and an admin account whose random API token is
-written to ``<data dir>/connection.json`` (mode 0600)."""
+"""A local Label Studio server on 127.0.0.1 with its data folder (default ``<project
+root>/.studio/``, never committed) and an admin account whose random API token is written to
+``<data dir>/connection.json`` (mode 0600).
+
+The database is SQLite in the data folder (one person), a private PostgreSQL cluster in it
+(``--postgres``, a team) or a PostgreSQL server the team runs (``--database postgresql://...``);
+the choice is remembered in the connection file. One server per data folder: a lock file with
+the server's pid refuses a second ``serve``.
+"""
 
 from __future__ import annotations
 
@@ -22,12 +28,17 @@ from ...errors import SqcorpusError
 from ...files import read_json, write_json
 from .connection import CONNECTION_FILE, POLL_INTERVAL, Connection
 from .install import LABEL_STUDIO_VERSION, install, installed_version, venv_dir
+from .postgres import CLUSTER_DIR, LOCAL, Database, PrivateCluster, parse_database_url
 
 ADMIN_USERNAME: Final = "admin@sqcorpus.local"
 LOG_FILE: Final = "label-studio.log"
 START_TIMEOUT: Final = 300.0
 """Seconds to wait for readiness: a fresh data folder runs its migrations first (~30 s)."""
 STOP_TIMEOUT: Final = 20.0
+LOCK_FILE: Final = "serve.lock"
+SQLITE: Final = "sqlite"
+PROGRESS_INTERVAL: Final = 5.0
+"""Seconds between two progress lines while the server starts (a migration takes ~20-60 s)."""
 # Variables Label Studio would read from the environment without its prefix (HOST, PORT,
 # DEBUG, DATABASE_NAME...): the server gets a clean environment with only these passed on.
 PASSED_ENV: Final = ("PATH", "HOME", "TMPDIR", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "SYSTEMROOT")
@@ -72,8 +83,15 @@ class LocalServer:
         venv: Path | None = None,
         timeout: float = START_TIMEOUT,
         install_missing: bool = True,
+        database: str | None = None,
+        progress: Callable[[str], None] | None = None,
     ) -> None:
         self.data_dir = (data_dir or paths.studio_data_dir()).resolve()
+        self.requested_database = database
+        self.progress = progress or (lambda line: None)
+        self.cluster: PrivateCluster | None = None
+        self.database: Database | None = None
+        self._locked = False
         self.requested_port = port
         self.venv = venv or venv_dir()
         self.timeout = timeout
@@ -112,7 +130,7 @@ class LocalServer:
             raise SqcorpusError(
                 "needs 'token', 'username' and 'password' strings", file=self.connection_file
             )
-        if (self.data_dir / "label_studio.sqlite3").exists():
+        if any((self.data_dir / name).exists() for name in ("label_studio.sqlite3", CLUSTER_DIR)):
             # The token is only set when the admin is created: without the file it is lost.
             raise SqcorpusError(
                 "a Label Studio database exists but its connection file is missing, so its API "
@@ -124,6 +142,31 @@ class LocalServer:
             "password": secrets.token_urlsafe(18),
             "token": secrets.token_hex(20),
         }
+
+    def _database_choice(self, credentials: Mapping[str, Any]) -> str:
+        """``sqlite``, ``local-postgres`` or a postgresql:// URL: as asked, else as saved."""
+        saved = credentials.get("database")
+        saved = saved if isinstance(saved, str) else SQLITE if "url" in credentials else None
+        asked = self.requested_database
+        if asked is not None and asked.startswith("postgres"):
+            asked = parse_database_url(asked).display()  # the password is never saved
+        if asked is not None and saved is not None and asked != saved:
+            raise SqcorpusError(
+                f"this data folder's server uses the database {saved!r}; its admin token lives "
+                "there, so another database needs another --data-dir",
+                field="--database",
+            )
+        return asked or saved or SQLITE
+
+    def _start_database(self, choice: str) -> Database | None:
+        if choice == SQLITE:
+            return None
+        if choice == LOCAL:
+            self.cluster = PrivateCluster(self.data_dir)
+            return self.cluster.start(free_port(), out=self.progress)
+        if self.requested_database and self.requested_database.startswith("postgres"):
+            return parse_database_url(self.requested_database)
+        return parse_database_url(choice)  # as saved, password from $PGPASSWORD
 
     def _environment(self, credentials: Mapping[str, Any]) -> dict[str, str]:
         env = {name: os.environ[name] for name in PASSED_ENV if name in os.environ}
@@ -145,7 +188,32 @@ class LocalServer:
                 "PYTHONUNBUFFERED": "1",
             }
         )
+        if self.database is not None:
+            env.update(self.database.environment())
         return env
+
+    def _lock(self) -> None:
+        """Refuse a second server on this data folder: its database and token are one."""
+        path = self.data_dir / LOCK_FILE
+        owner = lock_owner(self.data_dir)
+        if owner is not None:
+            raise SqcorpusError(
+                f"a server (pid {owner}) is already running on this data folder; stop it first "
+                "or use another --data-dir",
+                file=path,
+            )
+        path.unlink(missing_ok=True)  # stale: its process is gone
+        try:
+            with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as f:
+                f.write(f"{os.getpid()}\n")
+        except FileExistsError:
+            raise SqcorpusError("another server started on this data folder", file=path) from None
+        self._locked = True
+
+    def _unlock(self) -> None:
+        if self._locked:
+            (self.data_dir / LOCK_FILE).unlink(missing_ok=True)
+            self._locked = False
 
     def start(self) -> Connection:
         """Start the server and wait until it answers with this folder's token."""
@@ -160,7 +228,17 @@ class LocalServer:
                 )
             install(self.venv)
         self.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self._lock()
+        try:
+            return self._start()
+        except BaseException:
+            self.stop()
+            raise
+
+    def _start(self) -> Connection:
         credentials = self._credentials()
+        choice = self._database_choice(credentials)
+        self.database = self._start_database(choice)
         saved_port = credentials.get("port")
         if self.requested_port is not None:
             port = self.requested_port
@@ -176,7 +254,10 @@ class LocalServer:
             "url": url,
             "port": port,
             "label_studio_version": LABEL_STUDIO_VERSION,
+            "database": choice,
         }
+        if self.database is not None:
+            connection_record["database_url"] = self.database.display()
         # Written before the start: the admin (and its token) may be created even if we fail.
         write_json(self.connection_file, connection_record, mode=0o600)
         command = [
@@ -200,17 +281,16 @@ class LocalServer:
         )
         self.port = port
         self._connection = Connection(url, credentials["token"], str(self.connection_file))
-        try:
-            self._wait_ready(credentials["username"])
-        except BaseException:
-            self.stop()
-            raise
+        self._wait_ready(credentials["username"])
         return self._connection
 
     def _wait_ready(self, username: str) -> None:
         assert self.process is not None and self._connection is not None
-        deadline = time.monotonic() + self.timeout
+        started = time.monotonic()
+        deadline = started + self.timeout
+        next_report = started + PROGRESS_INTERVAL
         url = self._connection.url
+        self.progress(f"starting Label Studio {LABEL_STUDIO_VERSION} (log: {self.log_file})")
         while True:
             code = self.process.poll()
             if code is not None:
@@ -225,7 +305,14 @@ class LocalServer:
                     break
             except (httpx.HTTPError, ValueError):
                 pass  # not listening yet
-            if time.monotonic() > deadline:
+            now = time.monotonic()
+            if now >= next_report:
+                self.progress(
+                    f"  still starting after {now - started:.0f} s (a new database is migrated "
+                    "first; this takes a minute or two)"
+                )
+                next_report = now + PROGRESS_INTERVAL
+            if now > deadline:
                 raise SqcorpusError(
                     f"Label Studio did not become ready at {url} within {self.timeout:.0f} s",
                     file=self.log_file,
@@ -261,6 +348,10 @@ class LocalServer:
         if self._log is not None:
             self._log.close()
             self._log = None
+        if self.cluster is not None:
+            self.cluster.stop()
+            self.cluster = None
+        self._unlock()
 
     def __enter__(self) -> LocalServer:
         self.start()
@@ -270,6 +361,21 @@ class LocalServer:
         self.stop()
 
 
+def lock_owner(data_dir: Path) -> int | None:
+    """The pid of the live server holding ``data_dir``'s lock, or None (no lock, or stale)."""
+    try:
+        pid = int((data_dir / LOCK_FILE).read_text(encoding="utf-8").strip())
+    except (OSError, ValueError):
+        return None
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return None
+    except PermissionError:
+        return pid  # alive, another user's
+    return pid
+
+
 @contextlib.contextmanager
 def running_server(
     data_dir: Path | None = None,
@@ -277,41 +383,12 @@ def running_server(
     port: int | None = None,
     venv: Path | None = None,
     timeout: float = START_TIMEOUT,
+    database: str | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> Iterator[LocalServer]:
     """A started :class:`LocalServer`, stopped on exit."""
-    server = LocalServer(data_dir, port=port, venv=venv, timeout=timeout)
+    server = LocalServer(
+        data_dir, port=port, venv=venv, timeout=timeout, database=database, progress=progress
+    )
     with server:
         yield server
-
-
-def serve(
-    data_dir: Path | None = None,
-    *,
-    port: int | None = None,
-    out: Callable[[str], None] = print,
-) -> int:
-    """Run a local server until Ctrl-C, SIGTERM or SIGHUP (raised as KeyboardInterrupt).
-
-    The server runs in its own session, so only this process gets the terminal's Ctrl-C; it
-    then stops the server's whole process group before returning. Raises if the server
-    exits by itself.
-    """
-
-    def interrupt(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
-    previous = {sig: signal.signal(sig, interrupt) for sig in (signal.SIGTERM, signal.SIGHUP)}
-    try:
-        with running_server(data_dir, port=port) as server:
-            assert server.process is not None
-            private = server.connection_file
-            out(f"Label Studio {LABEL_STUDIO_VERSION} is running at {server.url}")
-            out(f"log in as {ADMIN_USERNAME}; password and API token are in {private} (private)")
-            out(f"server log: {server.log_file}; stop with Ctrl-C")
-            code = server.process.wait()
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-    raise SqcorpusError(
-        f"Label Studio exited unexpectedly with status {code}", file=server.log_file
-    )

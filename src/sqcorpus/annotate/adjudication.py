@@ -1,0 +1,266 @@
+"""Adjudication: settle what the annotators of a sentence disagree on, with a rationale for
+each decision, and mark the adjudicated annotation as the ground truth.
+
+The API an (AI or human) adjudicator calls:
+
+- :func:`pending` lists a document's sentences that have two or more annotations and no
+  ground truth yet, each with its disagreements (a stable ``key`` per disagreement);
+- :func:`adjudicate` records one :class:`Decision` per disagreement in
+  ``annotation/adjudication/<doc_id>.json`` and adds the adjudicated annotation, marked
+  ``ground_truth``, to ``annotation/exports/<doc_id>.json`` (the converter's ground-truth rule
+  then makes it the gold). It refuses a missing or empty rationale, an unknown key, a sentence
+  already adjudicated, and an annotation the converter would refuse; nothing is half-written.
+
+The adjudicator is named by a pseudonym, never an e-mail address.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Final
+
+from .. import paths, schema
+from ..errors import SqcorpusError
+from ..files import json_text, read_json, write_atomic
+from ..models import SentenceAnnotation
+from ..text.corpus import DOC_ID_PATTERN
+from ..text.segmentation import tokenize
+from .agreement import TaskCodings, disagreements, read_codings
+from .convert import Where, from_ls_results, to_ls_results
+
+RECORDS_FORMAT: Final = 1
+SOURCE_PROJECT: Final = "adjudication"
+"""The ``sqcorpus_source.project`` of an adjudicated annotation (no pull ever replaces it)."""
+PSEUDONYM: Final = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
+
+
+@dataclass(frozen=True, slots=True)
+class Disagreement:
+    sid: str
+    layer: str
+    key: str
+    """Stable name of the disagreement; a :class:`Decision` refers to it."""
+    detail: Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Pending:
+    """A sentence waiting for its ground truth."""
+
+    sid: str
+    text: str
+    annotators: tuple[str, ...]
+    disagreements: tuple[Disagreement, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    key: str
+    decision: str
+    """What was decided, e.g. "ORG, not GPE" or "stance neutral"."""
+    rationale: str
+    guidelines_section: str
+    """The guidelines section the decision rests on, e.g. "3.2"."""
+
+
+def _key(diff: Mapping[str, Any]) -> str:
+    if "values" in diff:
+        return str(diff["layer"])
+    label = f" {diff['label']}" if "label" in diff else ""
+    return f"{diff['layer']} [{diff['start']},{diff['end']}){label} {diff['text']!r}"
+
+
+def _export_file(doc_id: str, exports: Path | None) -> Path:
+    if not DOC_ID_PATTERN.fullmatch(doc_id):
+        raise SqcorpusError("not a valid document id", item=doc_id, field="doc_id")
+    path = (exports or paths.exports_dir()) / f"{doc_id}.json"
+    if not path.is_file():
+        raise SqcorpusError("no export for this document (pull it first)", file=path)
+    return path
+
+
+def _pending(task: TaskCodings) -> Pending | None:
+    if len(task.annotations) < 2 or task.gold is not None:
+        return None
+    found = tuple(
+        Disagreement(task.sid, str(diff["layer"]), _key(diff), diff) for diff in disagreements(task)
+    )
+    annotators = tuple(c.who for c in task.annotations)
+    return Pending(task.sid, task.text, annotators, found)
+
+
+def pending(doc_id: str, *, exports: Path | None = None) -> list[Pending]:
+    """The document's sentences with two or more annotations and no ground truth yet."""
+    tasks = read_codings([_export_file(doc_id, exports)])
+    return [found for task in tasks if (found := _pending(task)) is not None]
+
+
+def _check_decisions(waiting: Pending, decisions: Sequence[Decision]) -> None:
+    keys = {d.key for d in waiting.disagreements}
+    given = {}
+    for decision in decisions:
+        if decision.key not in keys:
+            raise SqcorpusError(
+                f"no such disagreement (expected one of: {', '.join(sorted(keys)) or 'none'})",
+                item=waiting.sid,
+                field=f"decisions[{decision.key!r}]",
+            )
+        for name in ("decision", "rationale", "guidelines_section"):
+            if not str(getattr(decision, name)).strip():
+                raise SqcorpusError(
+                    "every decision needs a non-empty decision, rationale and guidelines section",
+                    item=waiting.sid,
+                    field=f"decisions[{decision.key!r}].{name}",
+                )
+        given[decision.key] = decision
+    missing = sorted(keys - set(given))
+    if missing:
+        raise SqcorpusError(
+            f"no decision with a rationale for: {'; '.join(missing)}; nothing was written",
+            item=waiting.sid,
+            field="decisions",
+        )
+
+
+def adjudicate(
+    doc_id: str,
+    sid: str,
+    annotation: SentenceAnnotation,
+    decisions: Sequence[Decision],
+    *,
+    adjudicator: str,
+    exports: Path | None = None,
+    records: Path | None = None,
+    now: datetime | None = None,
+) -> tuple[Path, Path]:
+    """Record the decisions and write the ground-truth annotation; returns both files."""
+    if not PSEUDONYM.fullmatch(adjudicator):
+        raise SqcorpusError(
+            "the adjudicator is a pseudonym (lower-case letters, digits, hyphens)",
+            item=adjudicator,
+            field="adjudicator",
+        )
+    export_file = _export_file(doc_id, exports)
+    waiting = {p.sid: p for p in pending(doc_id, exports=exports)}
+    if sid not in waiting:
+        raise SqcorpusError(
+            "not waiting for adjudication (fewer than two annotations, or already has a "
+            "ground truth)",
+            file=export_file,
+            item=sid,
+        )
+    _check_decisions(waiting[sid], decisions)
+    text = waiting[sid].text
+    result = to_ls_results(annotation)
+    # The converter's own checks: offsets on word boundaries, stance with holder, no overlap.
+    from_ls_results(result, text, tokenize(text), Where(export_file, f"{sid} (adjudication)"))
+    stamp = (now or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    tasks = read_json(export_file, what="Label Studio export")
+    for task in tasks:
+        if task["data"][schema.LS_SENTENCE_ID] == sid:
+            task["annotations"].append(
+                {
+                    "id": f"adjudication-{sid}",
+                    "completed_by": {"username": adjudicator},
+                    "result": result,
+                    "ground_truth": True,
+                    "was_cancelled": False,
+                    "created_at": stamp,
+                    "updated_at": stamp,
+                    "sqcorpus_source": {
+                        "project": SOURCE_PROJECT,
+                        "guidelines_version": schema.GUIDELINES_VERSION,
+                    },
+                }
+            )
+    records_file = (records or paths.adjudication_dir()) / f"{doc_id}.json"
+    content = (
+        read_json(records_file, what="adjudication records")
+        if records_file.is_file()
+        else {"format": RECORDS_FORMAT, "doc_id": doc_id, "records": []}
+    )
+    if not isinstance(content, dict) or content.get("format") != RECORDS_FORMAT:
+        raise SqcorpusError(f"expected format {RECORDS_FORMAT}", file=records_file, field="format")
+    for decision in decisions:
+        content["records"].append(
+            {
+                "sid": sid,
+                "layer": next(d.layer for d in waiting[sid].disagreements if d.key == decision.key),
+                **asdict(decision),
+                "adjudicator": adjudicator,
+                "guidelines_version": schema.GUIDELINES_VERSION,
+                "annotators": list(waiting[sid].annotators),
+                "decided_at": stamp,
+            }
+        )
+    if not decisions:  # the annotators agreed: record that the agreement was accepted
+        content["records"].append(
+            {
+                "sid": sid,
+                "layer": "all",
+                "key": "",
+                "decision": "the annotators agree; their annotation is the ground truth",
+                "rationale": "no disagreement",
+                "guidelines_section": "",
+                "adjudicator": adjudicator,
+                "guidelines_version": schema.GUIDELINES_VERSION,
+                "annotators": list(waiting[sid].annotators),
+                "decided_at": stamp,
+            }
+        )
+    export_text, records_text = json_text(tasks, sort_keys=True), json_text(content)
+    write_atomic(records_file, records_text)
+    write_atomic(export_file, export_text)
+    return export_file, records_file
+
+
+def annotation_of(doc_id: str, sid: str, annotator: str, *, exports: Path | None = None) -> Any:
+    """One annotator's annotation of a sentence (a start for the adjudicated one)."""
+    for task in read_codings([_export_file(doc_id, exports)]):
+        if task.sid == sid:
+            for coding in task.annotations:
+                if coding.who == annotator:
+                    return coding.annotation
+    raise SqcorpusError("no annotation by this annotator", item=f"{sid} ({annotator})")
+
+
+def apply_entry(
+    doc_id: str, entry: Any, *, source: Path, exports: Path | None = None
+) -> tuple[Path, Path]:
+    """One adjudication from a JSON object (``sqcorpus adjudicate --apply``): ``sid``,
+    ``adjudicator``, the annotation (``take``: an annotator's, or ``result``: Label Studio
+    results) and ``decisions``."""
+    if not isinstance(entry, dict) or not isinstance(entry.get("sid"), str):
+        raise SqcorpusError("each adjudication is an object with a 'sid'", file=source)
+    sid = entry["sid"]
+    decisions = entry.get("decisions", [])
+    fields = ("key", "decision", "rationale", "guidelines_section")
+    if not isinstance(decisions, list) or not all(
+        isinstance(d, dict) and all(isinstance(d.get(f), str) for f in fields) for d in decisions
+    ):
+        raise SqcorpusError(
+            f"decisions are objects with string {', '.join(fields)}",
+            file=source,
+            item=sid,
+            field="decisions",
+        )
+    export_file = _export_file(doc_id, exports)
+    if isinstance(entry.get("take"), str):
+        annotation = annotation_of(doc_id, sid, entry["take"], exports=exports)
+    elif isinstance(entry.get("result"), list):
+        text = next(t.text for t in read_codings([export_file]) if t.sid == sid)
+        annotation = from_ls_results(entry["result"], text, tokenize(text), Where(source, sid))
+    else:
+        raise SqcorpusError("needs 'take' (an annotator) or 'result'", file=source, item=sid)
+    return adjudicate(
+        doc_id,
+        sid,
+        annotation,
+        [Decision(**{f: d[f] for f in fields}) for d in decisions],
+        adjudicator=str(entry.get("adjudicator", "")),
+        exports=exports,
+    )
