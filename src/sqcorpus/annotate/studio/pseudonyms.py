@@ -202,7 +202,7 @@ def _corpus_text(task: Any) -> tuple[str, ...]:
     data = task.get("data") if isinstance(task, Mapping) else None
     if not isinstance(data, Mapping):
         return ()
-    fields = (schema.LS_TEXT, "previous", "next")  # the sentence and its read-only context
+    fields = (schema.LS_TEXT, schema.LS_PREVIOUS, schema.LS_NEXT)  # sentence and context
     return tuple(data[f] for f in fields if isinstance(data.get(f), str))
 
 
