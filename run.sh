@@ -1,14 +1,26 @@
 #!/usr/bin/env bash
 # Set up and run sqcorpus on a fresh machine with only Python 3.11+ and pip.
 #   ./run.sh build   create .venv, install sqcorpus, rebuild the latest release and print its summary
-#   ./run.sh test    create .venv, install sqcorpus with its test tools and Label Studio, then
-#                    lint (ruff), type-check (mypy) and run every test
+#   ./run.sh test    create .venv, install sqcorpus with its test tools, Label Studio and
+#                    Debian's chromium (as root, if missing), then lint (ruff), type-check
+#                    (mypy) and run every test
 set -euo pipefail
 cd "$(dirname "$0")"
 
 PYTHON="${PYTHON:-python3}"
 VENV="${SQCORPUS_VENV:-.venv}"
 export PIP_DISABLE_PIP_VERSION_CHECK=1 HF_HUB_OFFLINE=1 HF_DATASETS_OFFLINE=1
+
+# The browser tests drive Debian's Chromium (Playwright's own browser download is never used).
+need_chromium() {
+    [ -x /usr/bin/chromium ] && return 0
+    if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    else
+        echo "run.sh: /usr/bin/chromium is missing; install it as root: apt-get install chromium" >&2
+        exit 1
+    fi
+}
 
 setup() {
     [ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"
@@ -25,6 +37,7 @@ case "${1:-}" in
         ;;
     test)
         setup dev
+        need_chromium
         "$VENV/bin/sqcorpus" studio install
         "$VENV/bin/ruff" check src tests benchmarks
         "$VENV/bin/ruff" format --check src tests benchmarks

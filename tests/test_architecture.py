@@ -18,7 +18,7 @@ ALLOWED_STAGE_IMPORTS = {
     "text": set(),
     "annotate": {"text"},
     "release": {"text", "annotate"},
-    "publish": {"text", "release"},
+    "publish": {"text", "annotate", "release"},
     "evaluation": {"text", "annotate", "release"},
 }
 ENTRY_POINTS = {"sqcorpus", "sqcorpus.cli", "sqcorpus.__main__"}

@@ -59,3 +59,18 @@ def test_first_difference_names_an_added_line_and_invisible_changes() -> None:
     assert first_difference("a\n", "a\r\n", file=file) == (
         "f: differs in line endings or trailing whitespace"
     )
+
+
+def test_every_generated_file_reports_alike(tmp_path: Path) -> None:
+    path = tmp_path / "f.txt"
+    path.write_text("old\n", encoding="utf-8")
+    stale = sync("cite --write-cff", path, whole_file(path), "new\n", check=True)
+    assert stale.report(check=True) == (
+        1,
+        f"{path} line 1: found 'old', expected 'new': "
+        "out of date (run `sqcorpus cite --write-cff`)",
+    )
+    written = sync("cite --write-cff", path, whole_file(path), "new\n", check=False)
+    assert written.report(check=False) == (0, f"{path}: updated")
+    current = sync("cite --write-cff", path, whole_file(path), "new\n", check=True)
+    assert current.report(check=True) == (0, f"{path}: up to date")

@@ -44,7 +44,7 @@ LICENSE_URLS: Final[dict[str, str]] = {
     "MIT": CODE_LICENSE_URL,
 }
 NTREX_RIGHTS: Final = (
-    "The NTREX-128 slice (source ntrex-128, 123 documents): its Albanian text and English "
+    "The NTREX-128 slice (source ntrex-128): its Albanian text and English "
     "originals come from NTREX-128 (Federmann, Kocmi and Xin, 2022), whose English is the WMT "
     "2019 news test set (Barrault et al., 2019), under CC BY-SA 4.0; the sqcorpus annotations "
     "of it are shared under CC BY-SA 4.0 too. Cite NTREX-128 and WMT19 with sqcorpus."

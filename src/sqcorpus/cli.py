@@ -13,23 +13,25 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import SqcorpusError
 from .files import write_atomic
 from .generated import Generated
 
+if TYPE_CHECKING:
+    from .models import Sentence
+
 
 class SchemaChoices(Sequence[str]):
-    """Choices of an option, read from :mod:`sqcorpus.schema` when argparse first checks them.
-
-    The schema builds ``datasets`` Features when imported; reading it lazily keeps commands
-    that do not need it (``sqcorpus segment``) from paying for that. Options using it give a
-    ``metavar``, since argparse would otherwise list the choices while building the parser.
-    """
+    """Choices of an option, read from :mod:`sqcorpus.schema` (which imports ``datasets``) only
+    when argparse checks them, so that ``sqcorpus segment`` never loads it. Options using it
+    give a ``metavar``: argparse would otherwise list the choices while building the parser."""
 
     def __init__(self, name: str) -> None:
         self.name = name
@@ -60,24 +62,43 @@ def _add_segment(sub: argparse._SubParsersAction) -> None:
 
 
 def _run_segment(args: argparse.Namespace) -> int:
-    from .text.segmentation import segment
+    from .text.streaming import decode_utf8, iter_segment
 
-    if args.file is None:
-        text = sys.stdin.read()
-    else:
-        try:
-            text = args.file.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as err:
-            raise SqcorpusError(f"cannot read text: {err}", file=args.file) from None
-    for sentence in segment(text):
+    # Bytes in, decoded strictly here: no newline translation (offsets of a CRLF file stay
+    # right), invalid UTF-8 refused with its byte offset, output while input still arrives.
+    try:
+        if args.file is None:
+            pieces = decode_utf8(sys.stdin.buffer, "<stdin>", before_read=sys.stdout.flush)
+            _write_sentences(iter_segment(pieces))
+        else:
+            try:
+                stream = args.file.open("rb")
+            except OSError as err:
+                raise SqcorpusError(f"cannot read text: {err.strerror}", file=args.file) from None
+            with stream:
+                pieces = decode_utf8(stream, str(args.file), before_read=sys.stdout.flush)
+                _write_sentences(iter_segment(pieces))
+    except BrokenPipeError:
+        # The reader left (`sqcorpus segment big.txt | head -1`): stop quietly. Point stdout
+        # at /dev/null so that the interpreter's final flush does not fail again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141  # what a tool killed by SIGPIPE reports (128 + 13)
+    return 0
+
+
+def _write_sentences(sentences: Iterable[Sentence]) -> None:
+    """JSON Lines on stdout."""
+    write = sys.stdout.write
+    for sentence in sentences:
         record = {
             "start": sentence.start,
             "end": sentence.end,
             "text": sentence.text,
             "tokens": [{"start": t.start, "end": t.end, "text": t.text} for t in sentence.tokens],
         }
-        sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
-    return 0
+        write(json.dumps(record, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
 
 
 # --- add, splits ------------------------------------------------------------------------
@@ -265,6 +286,60 @@ def _run_label_config(args: argparse.Namespace) -> int:
     return _report(update_label_config(check=args.check), args.check)
 
 
+# --- preannotate (logic in annotate/premodel.py, evaluation/prerun.py) -------------------
+def _add_preannotate(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "preannotate",
+        help="pre-annotate documents (JSON Lines out), or --compare pre-annotations with gold",
+    )
+    p.add_argument("files", nargs="*", type=Path, help="UTF-8 text files (doc id: file name)")
+    p.add_argument("--doc", action="append", default=[], help="a raw-store document (repeat)")
+    p.add_argument("--release", help="read (or with --compare: score on) this release X.Y.Z")
+    p.add_argument("--docs", nargs="+", default=[], help="with --release: only these documents")
+    p.add_argument("--model", default="rules", help="rules-1.0, rules, crf or rules+crf")
+    p.add_argument("--crf-model", type=Path, help="a saved CRF (.studio/models/*.pkl)")
+    p.add_argument("--train-release", help="train the CRF on this release (default: latest)")
+    p.add_argument(
+        "--train-exports", type=Path, help="train the CRF on adjudicated Label Studio exports"
+    )
+    p.add_argument(
+        "--without", action="append", default=[], help="leave out lexicon entries of a kind"
+    )
+    p.add_argument("--out", type=Path, help="predictions file (default: stdout)")
+    p.add_argument("--compare", type=Path, metavar="PREDICTIONS", help="score these on gold")
+    p.add_argument("--batches", type=Path, help="with --compare: doc_id<TAB>batch lines")
+    p.add_argument("--json", type=Path, dest="json_out", help="with --compare: also write JSON")
+    p.set_defaults(run=_run_preannotate)
+
+
+def _run_preannotate(args: argparse.Namespace) -> int:
+    from .evaluation.prerun import run_compare, run_preannotate, to_jsonl
+
+    if args.compare:
+        table, results = run_compare(args.compare, args.release, args.docs, args.batches)
+        print(table, end="")
+        if args.json_out:
+            write_atomic(args.json_out, json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+        return 0
+    predictions = run_preannotate(
+        args.files,
+        args.doc,
+        args.release,
+        args.docs,
+        model=args.model,
+        crf_model=args.crf_model,
+        train_release=args.train_release,
+        without=args.without,
+        train_exports=args.train_exports,
+    )
+    text = to_jsonl(predictions)
+    if args.out:
+        write_atomic(args.out, text)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
 # --- evaluate ----------------------------------------------------------------------------
 def _add_evaluate(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("evaluate", help="score predictions (JSON Lines) against a released split")
@@ -377,19 +452,10 @@ def _run_export(args: argparse.Namespace) -> int:
 # --- publication: card, datasheet, cite, croissant, diff (logic in publish/card.py,
 # publish/datasheet.py, release/citation.py, release/croissant.py, release/diff.py) ---------
 def _report(result: Generated, check: bool) -> int:
-    """Every generated file reports alike: ``--check`` exits 1 naming the first differing
-    line; otherwise the file is rewritten if needed and the command says which."""
-    if check:
-        if result.changed:
-            print(
-                f"{result.difference}: out of date (run `sqcorpus {result.command}`)",
-                file=sys.stderr,
-            )
-            return 1
-        print(f"{result.path}: up to date")
-        return 0
-    print(f"{result.path}: {'updated' if result.changed else 'up to date'}")
-    return 0
+    """``--check`` exits 1 naming the first differing line; otherwise says what was written."""
+    code, line = result.report(check)
+    print(line, file=sys.stderr if code else sys.stdout)
+    return code
 
 
 def _add_card(sub: argparse._SubParsersAction) -> None:
@@ -470,6 +536,53 @@ def _run_diff(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- view (logic in view/) ------------------------------------------------------------------
+def _add_view(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("view", help="write a static HTML viewer of a release; --serve serves it")
+    p.add_argument("--version", help="release X.Y.Z (default: the latest)")
+    p.add_argument(
+        "--out", type=Path, help="site folder (default: site/ in the checkout, else ./site)"
+    )
+    p.add_argument(
+        "--annotations",
+        type=Path,
+        action="append",
+        help="Label Studio export(s) for the adjudication view (default: annotation/exports)",
+    )
+    p.add_argument("--serve", action="store_true", help="then serve the site on 127.0.0.1")
+    p.add_argument("--port", type=int, default=0, help="with --serve (default: a free port)")
+    p.add_argument(
+        "--screenshots", type=Path, metavar="DIR", help="then save PNG screenshots into DIR"
+    )
+    p.set_defaults(run=_run_view)
+
+
+def _run_view(args: argparse.Namespace) -> int:
+    from . import paths
+    from .annotate.tasks import export_files
+    from .publish.viewer import build_site, serve
+
+    # site/ of the checkout; an installed package has no checkout, so the working folder's
+    out = args.out or (paths.project_root() if paths.build_dir().is_dir() else Path()) / "site"
+    annotations = (
+        None if args.annotations is None else [f for a in args.annotations for f in export_files(a)]
+    )
+    site = build_site(out, args.version, annotations=annotations)
+    print(
+        f"wrote {site.path}: release {site.version}, {site.documents} documents, "
+        f"{site.sentences} sentences, {site.pages} pages, "
+        f"{site.adjudicated_sentences} doubly annotated sentences"
+    )
+    if args.screenshots:
+        from .publish.viewer.screenshots import take_screenshots
+
+        for path in take_screenshots(site.path, args.screenshots):
+            print(f"wrote {path}")
+    if args.serve:
+        serve(site.path, args.port)
+    return 0
+
+
 # --- the command table --------------------------------------------------------------------
 
 Adder = Callable[[argparse._SubParsersAction], None]
@@ -481,6 +594,7 @@ COMMANDS: tuple[Adder, ...] = (
     _add_build,
     _add_studio,
     _add_label_config,
+    _add_preannotate,
     _add_evaluate,
     _add_baseline,
     _add_agreement,
@@ -490,6 +604,7 @@ COMMANDS: tuple[Adder, ...] = (
     _add_cite,
     _add_croissant,
     _add_diff,
+    _add_view,
 )
 """Every subcommand, in the order ``sqcorpus --help`` lists them."""
 

@@ -40,6 +40,12 @@ class Generated:
     difference: str | None
     version: str | None = None
 
+    def report(self, check: bool) -> tuple[int, str]:
+        """Exit status and the line to show; every generated file reports alike."""
+        if check and self.changed:
+            return 1, f"{self.difference}: out of date (run `sqcorpus {self.command}`)"
+        return 0, f"{self.path}: {'updated' if self.changed and not check else 'up to date'}"
+
 
 def read_text(path: Path, what: str) -> str:
     try:

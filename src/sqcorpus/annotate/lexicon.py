@@ -167,6 +167,8 @@ class GazetteerEntry:
     names: tuple[str, ...]
     declension: str
     extra: tuple[str, ...] = ()
+    provenance: str = ""
+    """Where the entry came from: ``seed-article``, ``general`` or ``cldr-<version>:...``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,13 +178,25 @@ class HedgeCue:
     cue: str
     context: str
     gloss: str
+    provenance: str = ""
+
+
+PROVENANCE_HEADER: Final = "# provenance: "
+"""A resource file's header line giving the provenance of every row without its own column."""
 
 
 def _resource_rows(name: str, columns: tuple[int, int]) -> list[tuple[int, list[str]]]:
-    """Non-comment rows of a TSV resource as (line number, fields), checked for width."""
+    """Non-comment rows of a TSV resource as (line number, fields), checked for width.
+
+    Rows narrower than ``columns[1]`` are padded with ``""``, except that a missing last
+    column (the provenance) takes the file's ``# provenance:`` header value.
+    """
     text = resources.files(__package__).joinpath("resources", name).read_text(encoding="utf-8")
     rows = []
+    provenance = ""
     for number, line in enumerate(text.splitlines(), start=1):
+        if line.startswith(PROVENANCE_HEADER):
+            provenance = line[len(PROVENANCE_HEADER) :].strip()
         if not line.strip() or line.startswith("#"):
             continue
         fields = line.split("\t")
@@ -193,16 +207,20 @@ def _resource_rows(name: str, columns: tuple[int, int]) -> list[tuple[int, list[
                 file=f"sqcorpus/annotate/resources/{name}",
                 item=f"line {number}",
             )
-        rows.append((number, fields + [""] * (high - len(fields))))
+        padded = fields + [""] * (high - len(fields))
+        if len(fields) < high and provenance:
+            padded[-1] = provenance
+        rows.append((number, padded))
     return rows
 
 
 @cache
-def load_gazetteer() -> tuple[GazetteerEntry, ...]:
-    """The gazetteer rows of ``resources/gazetteer.tsv``, checked."""
+def load_gazetteer(name: str = GAZETTEER_FILE) -> tuple[GazetteerEntry, ...]:
+    """The gazetteer rows of ``resources/<name>`` (default ``gazetteer.tsv``), checked."""
     entries = []
-    for number, (label, names, declension, extra) in _resource_rows(GAZETTEER_FILE, (3, 4)):
-        where = {"file": f"sqcorpus/annotate/resources/{GAZETTEER_FILE}", "item": f"line {number}"}
+    for number, fields in _resource_rows(name, (3, 5)):
+        label, names, declension, extra, provenance = fields
+        where = {"file": f"sqcorpus/annotate/resources/{name}", "item": f"line {number}"}
         if label not in schema.ENTITY_LABELS:
             raise SqcorpusError(f"unknown entity label {label!r}", field="label", **where)
         if declension not in DECLENSION_CLASSES:
@@ -212,6 +230,7 @@ def load_gazetteer() -> tuple[GazetteerEntry, ...]:
             names=tuple(n.strip() for n in names.split("|") if n.strip()),
             declension=declension,
             extra=tuple(x.strip() for x in extra.split("|") if x.strip()),
+            provenance=provenance,
         )
         try:
             surface_forms(entry)
@@ -222,20 +241,20 @@ def load_gazetteer() -> tuple[GazetteerEntry, ...]:
 
 
 @cache
-def load_hedge_cues() -> tuple[HedgeCue, ...]:
-    """The cue lexicon of ``resources/hedge_cues.tsv``, each regex checked."""
+def load_hedge_cues(name: str = HEDGE_CUES_FILE) -> tuple[HedgeCue, ...]:
+    """The cue lexicon of ``resources/<name>`` (default ``hedge_cues.tsv``), regexes checked."""
     cues = []
-    for number, (cue, context, gloss) in _resource_rows(HEDGE_CUES_FILE, (3, 3)):
+    for number, (cue, context, gloss, provenance) in _resource_rows(name, (3, 4)):
         try:
             re.compile(cue)
             re.compile(context)
         except re.error as err:
             raise SqcorpusError(
                 f"bad regular expression: {err}",
-                file=f"sqcorpus/annotate/resources/{HEDGE_CUES_FILE}",
+                file=f"sqcorpus/annotate/resources/{name}",
                 item=f"line {number}",
             ) from None
-        cues.append(HedgeCue(cue=cue, context=context, gloss=gloss))
+        cues.append(HedgeCue(cue=cue, context=context, gloss=gloss, provenance=provenance))
     return tuple(cues)
 
 
@@ -291,12 +310,17 @@ def _alternation(forms: Iterable[str]) -> str:
 
 
 @cache
-def gazetteer_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
-    """One compiled pattern per label; names are case-sensitive, adjectives either case."""
+def gazetteer_patterns(
+    gazetteer: tuple[GazetteerEntry, ...] | None = None,
+) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """One compiled pattern per label; names are case-sensitive, adjectives either case.
+
+    ``gazetteer`` defaults to ``gazetteer.tsv`` (``sqcorpus-rules-1.0``).
+    """
     by_label: dict[str, set[str]] = {}
     invariable: dict[str, set[str]] = {}
     adjectives: dict[str, set[str]] = {}
-    for entry in load_gazetteer():
+    for entry in load_gazetteer() if gazetteer is None else gazetteer:
         forms = surface_forms(entry)
         if entry.declension == "inv":
             invariable.setdefault(entry.label, set()).update(forms)
@@ -340,9 +364,10 @@ def name_head_patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
 
 
 @cache
-def cue_patterns() -> tuple[re.Pattern[str], ...]:
+def cue_patterns(hedge_cues: tuple[HedgeCue, ...] | None = None) -> tuple[re.Pattern[str], ...]:
+    """One pattern per cue of ``hedge_cues`` (default: ``hedge_cues.tsv``)."""
     patterns = []
-    for cue in load_hedge_cues():
+    for cue in load_hedge_cues() if hedge_cues is None else hedge_cues:
         body = cue.cue.replace(" ", r"\s+")
         follow = cue.context.replace(" ", r"\s+")
         context = rf"(?=\s+(?:{follow})(?!\w))" if follow else ""

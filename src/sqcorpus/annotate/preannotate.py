@@ -38,6 +38,8 @@ from .lexicon import (
     RELATIVE,
     SENTENCE_FINAL,
     SEPARATORS,
+    GazetteerEntry,
+    HedgeCue,
     cue_patterns,
     date_pattern,
     gazetteer_patterns,
@@ -111,14 +113,16 @@ def _check_tokens(text: str, tokens: Sequence[Token]) -> None:
 
 
 # --- the rules ------------------------------------------------------------------------------
-def _regex_candidates(text: str, starts: set[int], ends: set[int]) -> list[_Candidate]:
+def _regex_candidates(
+    text: str, starts: set[int], ends: set[int], gazetteer: tuple[GazetteerEntry, ...] | None
+) -> list[_Candidate]:
     found: list[_Candidate] = []
 
     def add(match: re.Match[str], label: str, source: str) -> None:
         if match.start() in starts and match.end() in ends:
             found.append(_Candidate(match.start(), match.end(), label, source))
 
-    for label, pattern in gazetteer_patterns():
+    for label, pattern in gazetteer_patterns(gazetteer):
         for match in pattern.finditer(text):
             add(match, label, "gazetteer")
     for match in date_pattern().finditer(text):
@@ -189,25 +193,51 @@ def _capitalisation_spans(
     return found
 
 
-def _hedges(text: str, tokens: Sequence[Token]) -> tuple[list[Span], list[Span]]:
+def _hedges(
+    text: str,
+    tokens: Sequence[Token],
+    hedge_cues: tuple[HedgeCue, ...] | None,
+    clause_starters: frozenset[str],
+) -> tuple[list[Span], list[Span]]:
     starts = {t.start: i for i, t in enumerate(tokens)}
     ends = {t.end: i for i, t in enumerate(tokens)}
     candidates = [
         _Candidate(m.start(), m.end(), "CUE", "lexicon")
-        for pattern in cue_patterns()
+        for pattern in cue_patterns(hedge_cues)
         for m in pattern.finditer(text)
         if m.start() in starts and m.end() in ends
     ]
     cues, scopes = [], []
     for cue in _select(candidates):
         cues.append(Span(cue.start, cue.end, text[cue.start : cue.end], "CUE"))
-        last = _clause_end(tokens, ends[cue.end], text, cue.start)
-        end = tokens[last].end
-        scopes.append(Span(cue.start, end, text[cue.start : end], "SCOPE"))
+        scopes.append(hedge_scope(text, tokens, cue.start, cue.end, clause_starters))
     return cues, scopes
 
 
-def _clause_end(tokens: Sequence[Token], last: int, text: str, start: int) -> int:
+def hedge_scope(
+    text: str,
+    tokens: Sequence[Token],
+    start: int,
+    end: int,
+    clause_starters: frozenset[str] = CLAUSE_STARTERS,
+) -> Span:
+    """The scope of the cue ``text[start:end]``: from the cue to the end of its clause.
+
+    ``end`` must be a token end (the cue's last token).
+    """
+    last_of_cue = next(i for i, t in enumerate(tokens) if t.end == end)
+    last = _clause_end(tokens, last_of_cue, text, start, clause_starters)
+    scope_end = tokens[last].end
+    return Span(start, scope_end, text[start:scope_end], "SCOPE")
+
+
+def _clause_end(
+    tokens: Sequence[Token],
+    last: int,
+    text: str,
+    start: int,
+    clause_starters: frozenset[str] = CLAUSE_STARTERS,
+) -> int:
     """Index of the last token of the clause that begins at the cue (token ``last`` ends it)."""
     position = last + 1
     end = last
@@ -222,7 +252,7 @@ def _clause_end(tokens: Sequence[Token], last: int, text: str, start: int) -> in
                 and position + 2 < len(tokens)
                 and tokens[position + 2].text.lower() in RELATIVE
             )
-            if following in CLAUSE_STARTERS or relative:
+            if following in clause_starters or relative:
                 break
         end = position
         position += 1
@@ -239,17 +269,29 @@ def _clause_end(tokens: Sequence[Token], last: int, text: str, start: int) -> in
     return end
 
 
-def preannotate(text: str, tokens: Sequence[Token]) -> SentenceAnnotation:
+def preannotate(
+    text: str,
+    tokens: Sequence[Token],
+    *,
+    gazetteer: tuple[GazetteerEntry, ...] | None = None,
+    hedge_cues: tuple[HedgeCue, ...] | None = None,
+    clause_starters: frozenset[str] = CLAUSE_STARTERS,
+) -> SentenceAnnotation:
     """Rule-based entities and hedges for one sentence; ``stance`` stays ``None``.
 
-    ``tokens`` index ``text``; every span returned lies on their boundaries.
+    ``tokens`` index ``text``; every span returned lies on their boundaries. ``gazetteer``
+    and ``hedge_cues`` default to the resources of :data:`MODEL_VERSION`, ``clause_starters``
+    (the words after a comma that end a scope) to its list; other versions
+    (:mod:`sqcorpus.annotate.provenance`) pass their own.
     """
     _check_tokens(text, tokens)
     starts = {t.start for t in tokens}
     ends = {t.end for t in tokens}
-    first = _select([*_regex_candidates(text, starts, ends), *_name_head_candidates(text, tokens)])
+    first = _select(
+        [*_regex_candidates(text, starts, ends, gazetteer), *_name_head_candidates(text, tokens)]
+    )
     entities = _select([*first, *_capitalisation_spans(text, tokens, first)])
-    cues, scopes = _hedges(text, tokens)
+    cues, scopes = _hedges(text, tokens, hedge_cues, clause_starters)
     return SentenceAnnotation(
         entities=[Span(c.start, c.end, text[c.start : c.end], c.label) for c in entities],
         hedge_cues=cues,

@@ -19,6 +19,7 @@ from ..release.counts import count_records
 from ..release.store import MANIFEST, Release, open_release
 from ..text.corpus import document_metadata
 from ..text.segmentation import segment
+from .viewer.figures import FIGURES_DIR, figures_markdown, release_figures, update_figures
 
 BEGIN = "<!-- stats:begin -->"
 END = "<!-- stats:end -->"
@@ -176,9 +177,15 @@ def update_datasheet(
     raw_dir: Path | None = None,
     version: str | None = None,
 ) -> Generated:
-    """Regenerate (or with ``check``, compare) the statistics block of DATASHEET.md."""
+    """Regenerate (or with ``check``, compare) the statistics block of DATASHEET.md and its
+    figures (``docs/figures/*.svg`` beside it, compared byte for byte)."""
     path = datasheet or paths.datasheet_file()
     part = marker_block(path, BEGIN, END, "datasheet")
     release = open_release(version, releases_dir)
-    expected = stats_block(release, raw_dir=raw_dir)
-    return sync("datasheet", path, part, expected, check=check, version=release.version)
+    svgs = release_figures(release, raw_dir=raw_dir)
+    expected = stats_block(release, raw_dir=raw_dir) + figures_markdown(list(svgs))
+    block = sync("datasheet", path, part, expected, check=check, version=release.version)
+    drawn = update_figures(svgs, path.parent / FIGURES_DIR, check=check)
+    if block.changed or not drawn.changed:
+        return block
+    return Generated("datasheet", path, True, drawn.difference, release.version)

@@ -8,6 +8,7 @@ rebuilds differ). BibTeX is written here rather than by cffconvert, whose BibTeX
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -16,7 +17,15 @@ from typing import Any, Final
 import yaml
 
 from .. import paths
-from ..about import ANNOTATIONS_LICENSE, AUTHOR, HOMEPAGE, KEYWORDS, TITLE, rights_summary
+from ..about import (
+    ANNOTATIONS_LICENSE,
+    AUTHOR,
+    HOMEPAGE,
+    KEYWORDS,
+    SHARE_ALIKE_LICENSE,
+    TITLE,
+    rights_summary,
+)
 from ..errors import SqcorpusError
 from ..generated import Generated, sync, whole_file
 from ..text.ntrex import CITATIONS as NTREX_CITATIONS
@@ -86,7 +95,7 @@ def to_cff(cite: Citation) -> dict[str, Any]:
         "version": cite.version,
         "date-released": cite.released.isoformat(),
         "year": cite.year,
-        "license": ANNOTATIONS_LICENSE,
+        "license": SHARE_ALIKE_LICENSE if cite.references else ANNOTATIONS_LICENSE,
     }
     cff: dict[str, Any] = {
         "cff-version": "1.2.0",
@@ -101,9 +110,11 @@ def to_cff(cite: Citation) -> dict[str, Any]:
         "version": cite.version,
         "date-released": cite.released.isoformat(),
         "authors": [{"name": AUTHOR}],
-        # CFF reads several licences as alternatives (OR), which mixed rights are not: the
-        # cited work's licence is the annotations' (CC BY 4.0); the abstract states each part.
-        "license": ANNOTATIONS_LICENSE,
+        # CFF reads several licences as alternatives (OR), which mixed rights are not. With the
+        # NTREX-128 slice, the text and annotations that may be shared are CC BY-SA 4.0 (the
+        # maintainers' CC BY 4.0 seed annotations may be shared under it too); without it, the
+        # annotations are CC BY 4.0. The abstract states every part, the seed text included.
+        "license": SHARE_ALIKE_LICENSE if cite.references else ANNOTATIONS_LICENSE,
         "abstract": (ABSTRACT_2 + rights_summary(dict.fromkeys(cite.sources)))
         if cite.references
         else ABSTRACT,
@@ -111,7 +122,8 @@ def to_cff(cite: Citation) -> dict[str, Any]:
         "preferred-citation": reference,
     }
     if cite.references:
-        cff["references"] = [ref["cff"] for ref in cite.references]
+        # Copies: a shared sub-mapping would be written as a YAML anchor and alias.
+        cff["references"] = [copy.deepcopy(ref["cff"]) for ref in cite.references]
     if HOMEPAGE:
         cff["url"] = reference["url"] = HOMEPAGE
     return cff

@@ -48,14 +48,28 @@ Tokens
     split into syntactic words belongs to the word level, which this corpus does not
     annotate.
 
+    Combining marks stay with the character before them (NFD ``e`` + U+0308 is part of its
+    word). E-mail addresses and domain names have bounded parts (a local part of at most 64
+    characters, labels of at most 63, at most 8 labels).
+
 All offsets are Python code-point indices into the text given to :func:`segment`;
 sentence spans exclude surrounding whitespace; every non-whitespace character belongs to
-exactly one sentence and one token. The result is deterministic and needs no download.
+exactly one sentence and one token, except a leading byte-order mark, which is skipped. The
+result is deterministic and needs no download. Time is linear in the length of the text on
+any input (see the comments at ``_WINDOW`` and ``_PUNKT_PIECE``); for text that arrives in
+pieces, :func:`sqcorpus.text.streaming.iter_segment` gives the same result paragraph by
+paragraph.
+
+Longer than 400 lines because the Albanian abbreviation lists and the token pattern, which
+are this segmenter's language knowledge, sit beside the rules that read them.
 """
 
 from __future__ import annotations
 
 import re
+import sys
+import unicodedata
+from collections.abc import Iterator
 from functools import lru_cache
 from itertools import pairwise
 from typing import Final
@@ -68,6 +82,7 @@ __all__ = [
     "ABBREVIATIONS",
     "FINAL_ABBREVIATIONS",
     "segment",
+    "segment_paragraphs",
     "tokenize",
 ]
 
@@ -197,7 +212,9 @@ def _alternation(words: frozenset[str]) -> str:
 # or dashes and an upper-case letter (checked in Python: str.isupper knows Ç and Ë).
 _EXTRA_BOUNDARY_RE: Final = re.compile(
     rf"(?:(?<![\w.])(?i:{_alternation(FINAL_ABBREVIATIONS)})\.|(?<![(\[.])(?:\.{{2,}}|…))"
-    rf"[{re.escape(_CLOSERS)}]*(?P<space>\s+)(?P<next>[{re.escape(_OPENERS)}\s]*\w)"
+    # Possessive runs: on a long run of spaces or quotes that is not followed by a letter,
+    # a greedy ``\s+[...\s]*`` tries every split of the run (quadratic time).
+    rf"[{re.escape(_CLOSERS)}]*+(?P<space>\s++)(?P<next>[{re.escape(_OPENERS)}\s]*+\w)"
 )
 
 
@@ -213,9 +230,38 @@ def _can_start(text: str, position: int) -> bool:
     return not (text[index].islower() or text[index] in _CONTINUATION)
 
 
+# Punkt gets a long paragraph in pieces: NLTK runs its regular expressions under a wall-clock
+# limit (nltk.redos, 5 s), which a multi-megabyte paragraph on a slow machine could exceed.
+_PUNKT_PIECE: Final = 8192
+# A piece ends after a word character and the whitespace after it: Punkt's boundary candidates
+# are sentence-end characters and the decision at each one reads only the word before it and
+# the token after it, so no decision reads across such a cut (the test compares).
+_PIECE_CUT_RE: Final = re.compile(r"\w\s")
+_SPACE_RUN_RE: Final = re.compile(r"\s*+")
+
+
+def _punkt_starts(paragraph: str, piece: int = _PUNKT_PIECE) -> set[int]:
+    """Punkt's sentence starts in ``paragraph`` (except 0), found piece by piece."""
+    starts: set[int] = set()
+    begin, length = 0, len(paragraph)
+    while begin < length:
+        end = length
+        if length - begin > 2 * piece:
+            cut = _PIECE_CUT_RE.search(paragraph, begin + piece, begin + 2 * piece)
+            # Without a word-then-space in the window (no spaces at all) the cut is forced.
+            end = begin + piece
+            if cut:
+                end = _SPACE_RUN_RE.match(paragraph, cut.start() + 1).end()  # type: ignore[union-attr]
+        for start, _ in _punkt().span_tokenize(paragraph[begin:end]):
+            if start:  # a piece's own start is not a boundary
+                starts.add(begin + start)
+        begin = end
+    return starts
+
+
 def _sentence_starts(paragraph: str) -> list[int]:
     """Start offsets (in ``paragraph``) of every sentence after the first."""
-    starts = {start for start, _ in _punkt().span_tokenize(paragraph)}
+    starts = _punkt_starts(paragraph)
     for match in _EXTRA_BOUNDARY_RE.finditer(paragraph):
         if match.group("next")[-1].isupper():
             starts.add(match.end("space"))
@@ -223,14 +269,27 @@ def _sentence_starts(paragraph: str) -> list[int]:
     return sorted(s for s in starts if 0 < s < len(paragraph) and _can_start(paragraph, s))
 
 
+_BOM: Final = "\ufeff"
+
+
 def segment(text: str) -> list[Sentence]:
     """Split ``text`` into sentences with their tokens; offsets index ``text``.
 
-    Paragraph breaks are hard boundaries; whitespace-only input gives ``[]``.
+    Paragraph breaks are hard boundaries; whitespace-only input gives ``[]``. A leading
+    byte-order mark is skipped (offsets still count it).
     """
-    sentences: list[Sentence] = []
-    for paragraph in _PARAGRAPH_RE.finditer(text):
-        para_start = paragraph.start()
+    return list(segment_paragraphs(text, skip_bom=True))
+
+
+def segment_paragraphs(text: str, offset: int = 0, *, skip_bom: bool = False) -> Iterator[Sentence]:
+    """Sentences of ``text``, whose paragraphs must be complete; offsets are shifted by
+    ``offset`` (the position of ``text`` in the whole document).
+
+    The building block of :func:`segment` and of :func:`sqcorpus.text.streaming.iter_segment`.
+    """
+    first = 1 if skip_bom and text.startswith(_BOM) else 0
+    for paragraph in _PARAGRAPH_RE.finditer(text, first):
+        para_start = offset + paragraph.start()
         para_text = paragraph.group()
         if para_text.isspace():
             continue
@@ -242,30 +301,71 @@ def segment(text: str) -> list[Sentence]:
                 continue
             start = para_start + left + (len(chunk) - len(chunk.lstrip()))
             end = start + len(stripped)
-            sentences.append(Sentence(start, end, stripped, tuple(tokenize(stripped, start))))
-    return sentences
+            yield Sentence(start, end, stripped, tuple(tokenize(stripped, start)))
 
 
 # --- tokens ------------------------------------------------------------------------------
 _URL_STOP: Final = r"[^\s<>\"\u201c\u201d\u201e\xab\xbb\u2039\u203a]"
 _TLDS: Final = "al|com|org|net|eu|info|gov|edu|int|io|mk|rs|uk|de|ru|kp|xk"
+
+
+def _combining_marks() -> str:
+    """A character-class body of every combining mark (Mn, Mc, Me), as ranges."""
+    marks = [c for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c))[0] == "M"]
+    ranges: list[tuple[int, int]] = []
+    for code in marks:
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1] = (ranges[-1][0], code)
+        else:
+            ranges.append((code, code))
+    return "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in ranges)
+
+
+_MARKS: Final = _combining_marks()
+# A word character with the combining marks written after it (NFD ë is e + U+0308; ``re``'s \w
+# does not cover marks).
+_WORD: Final = rf"\w[\w{_MARKS}]*+"
+# E-mail addresses and domain names have bounded parts (RFC 5321: a local part of at most 64
+# characters; RFC 1035: labels of at most 63); eight labels cover real addresses. The bounds
+# make each attempt constant work: unbounded, every token in "abcde.abcde.abcde..." rescanned
+# the rest of the run (quadratic time).
+_LABEL: Final = r"[\w-]{1,63}"
 _TOKEN_RE: Final = re.compile(
     rf"""
       (?P<url>(?:https?://|ftp://|www\.){_URL_STOP}+)
-    | (?P<email>[\w.+-]+@[\w-]+(?:\.[\w-]+)+)
-    | (?P<domain>(?:[\w-]+\.)+(?:{_TLDS})(?!\w)(?:/{_URL_STOP}*)?)
+    | (?P<email>[\w.+-]{{1,64}}@{_LABEL}(?:\.{_LABEL}){{1,7}}(?![\w-]))
+    | (?P<domain>(?:{_LABEL}\.){{1,8}}(?:{_TLDS})(?!\w)(?:/{_URL_STOP}*)?)
     | (?P<dotted>(?:[^\W\d_]{{1,4}}\.){{2,}})                 # p.sh.  d.m.th.  U.S.A.
     | (?P<known>(?i:{_alternation(frozenset(a for a in _ALL_ABBREVIATIONS if "." in a))})
         (?![\w.]))                                           # sh.a without final period
     | (?P<number>\d+(?:[.,:/]\d+)+(?:-\w+)*)                 # 1.000.000  2,5  01.01.2024
     | (?P<clitic>[sStTçÇmM][{_APOSTROPHES}](?=\s|$)|[{_APOSTROPHES}]\d\d(?!\w))  # t' i  '99
-    | (?P<word>\w+(?:[{_APOSTROPHES}]\w+)*(?:-\w+(?:[{_APOSTROPHES}]\w+)*)*)   # s'mora  SHBA-ja
+    | (?P<word>{_WORD}(?:[{_APOSTROPHES}]{_WORD})*(?:-{_WORD}(?:[{_APOSTROPHES}]{_WORD})*)*)
     | (?P<ellipsis>\.{{2,}}|…)
     | (?P<punct>[?!]+|-{{2,}}|\S)
     """,
     re.VERBOSE,
 )
+_MARK_RUN_RE: Final = re.compile(rf"[{_MARKS}]*+")
 _URL_TRAILING: Final = ".,;:!?)]}'\u2019\"\u201d\xbb"
+# Every alternative of _TOKEN_RE either has a bounded reach (under 700 characters) or keeps what
+# it reads, up to a few characters of look-ahead. So a token is matched inside a window that
+# covers every bounded alternative, and a match ending within _SLACK of a window that the text
+# goes beyond is redone in a window twice as large: each attempt reads a bounded stretch, and
+# the whole sentence is read a bounded number of times (linear time on any input).
+_WINDOW: Final = 1024
+_SLACK: Final = 8
+
+
+def _match_token(text: str, position: int) -> re.Match[str]:
+    window = _WINDOW
+    while True:
+        endpos = min(len(text), position + window)
+        match = _TOKEN_RE.match(text, position, endpos)
+        assert match is not None  # the last alternative matches any non-space character
+        if endpos == len(text) or match.end() < endpos - _SLACK:
+            return match
+        window *= 2
 
 
 def _skip_space(text: str, position: int) -> int:
@@ -299,8 +399,7 @@ def tokenize(text: str, offset: int = 0) -> list[Token]:
     length = len(text)
     position = _skip_space(text, 0)
     while position < length:
-        match = _TOKEN_RE.match(text, position)
-        assert match is not None  # the last alternative matches any non-space character
+        match = _match_token(text, position)
         end = match.end()
         kind = match.lastgroup
         if kind in ("url", "domain"):
@@ -310,6 +409,8 @@ def tokenize(text: str, offset: int = 0) -> list[Token]:
             kind == "word" and text.startswith(".", end) and _keeps_period(match.group(), text, end)
         ):
             end += 1
+        # Combining marks belong to the character before them (".\u0301" is one token).
+        end = _MARK_RUN_RE.match(text, end).end()  # type: ignore[union-attr]
         tokens.append(Token(offset + position, offset + end, text[position:end]))
         position = _skip_space(text, end)
     return tokens
