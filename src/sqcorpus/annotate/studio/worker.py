@@ -80,7 +80,7 @@ def fetch_tasks(connection: Connection, project_title: str) -> list[dict[str, An
         text = str(data.get(schema.LS_TEXT, ""))
         proposal: dict[str, Any] = {"entities": [], "cues": [], "scopes": []}
         for prediction in task.predictions or []:
-            result = getattr(prediction, "result", None) or prediction.get("result", [])
+            result = prediction.result if hasattr(prediction, "result") else prediction["result"]
             for region in result:
                 value = region.get("value", {})
                 if region.get("from_name") == schema.LS_ENTITIES:
