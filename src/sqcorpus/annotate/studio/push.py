@@ -22,7 +22,7 @@ from ...errors import SqcorpusError
 from ...text.corpus import CorpusSentence, corpus_sentences, read_corpus
 from ..convert import to_ls_results
 from ..labelconfig import label_config
-from ..preannotate import MODEL_VERSION, preannotate
+from ..premodel import preannotate_batch, to_annotation
 from ..targets import read_stance_targets
 from .client import DEFAULT_PROJECT, checked_config, find_project
 from .connection import Connection, connect, resolve_connection, server_id, translated
@@ -72,6 +72,8 @@ def _existing_tasks(client: LabelStudio, project_id: int) -> dict[str, str]:
     return found
 
 
+PRE_ANNOTATOR: Final = "rules"
+"""The frozen rule pre-annotator (``sqcorpus-rules-2.0``) proposes every pushed task."""
 GUIDELINES_LINK: Final = "annotation/guidelines.md"
 INSTRUCTIONS = (
     f"<p>Follow the guidelines, <b>{GUIDELINES_LINK}</b> (version {schema.GUIDELINES_VERSION})"
@@ -94,10 +96,14 @@ def task_payload(
     previous: str = "",
     following: str = "",
     target: str = NO_TARGET,
+    prediction: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """One Label Studio task: the sentence with its context and stance target, and its
-    pre-annotation as a prediction (with the pre-annotator's model version)."""
-    annotation = preannotate(sentence.text, sentence.tokens)
+    pre-annotation as a prediction (with the pre-annotator's model version). Without
+    ``prediction`` the frozen rule pre-annotator proposes one."""
+    if prediction is None:
+        prediction = preannotate_batch([sentence], PRE_ANNOTATOR)[0]
+    annotation = to_annotation(prediction, sentence.text)
     return {
         "data": {
             schema.LS_TEXT: sentence.text,
@@ -112,14 +118,19 @@ def task_payload(
             # annotation says which rules it followed.
             "guidelines_version": schema.GUIDELINES_VERSION,
         },
-        "predictions": [{"model_version": MODEL_VERSION, "result": to_ls_results(annotation)}],
+        "predictions": [
+            {"model_version": prediction["model_version"], "result": to_ls_results(annotation)}
+        ],
     }
 
 
 def task_payloads(
     sentences: Sequence[CorpusSentence], targets: dict[str, str]
 ) -> list[dict[str, Any]]:
-    """The tasks of ``sentences`` (whole documents, in order), each with its neighbours."""
+    """The tasks of ``sentences`` (whole documents, in order), each with its neighbours.
+
+    Pre-annotated as a batch, so the rules' per-document memory of surnames applies."""
+    predictions = preannotate_batch(sentences, PRE_ANNOTATOR)
     payloads = []
     for position, sentence in enumerate(sentences):
         before = sentences[position - 1] if position > 0 else None
@@ -130,6 +141,7 @@ def task_payloads(
                 previous=before.text if before and before.doc_id == sentence.doc_id else "",
                 following=after.text if after and after.doc_id == sentence.doc_id else "",
                 target=targets.get(sentence.doc_id, NO_TARGET),
+                prediction=predictions[position],
             )
         )
     return payloads
