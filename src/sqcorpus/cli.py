@@ -309,6 +309,12 @@ def _add_preannotate(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--compare", type=Path, metavar="PREDICTIONS", help="score these on gold")
     p.add_argument("--batches", type=Path, help="with --compare: doc_id<TAB>batch lines")
     p.add_argument("--json", type=Path, dest="json_out", help="with --compare: also write JSON")
+    p.add_argument(
+        "--write-datasheet",
+        action="store_true",
+        help="with --compare: write the table into DATASHEET.md's pre-annotation block",
+    )
+    p.add_argument("--check", action="store_true", help="with --write-datasheet: only compare")
     p.set_defaults(run=_run_preannotate)
 
 
@@ -317,6 +323,19 @@ def _run_preannotate(args: argparse.Namespace) -> int:
 
     if args.compare:
         table, results = run_compare(args.compare, args.release, args.docs, args.batches)
+        if args.write_datasheet:
+            from .evaluation.precompare import update_datasheet_comparison
+
+            command = " ".join(
+                [
+                    f"sqcorpus preannotate --compare {args.compare.as_posix()}",
+                    *([f"--release {args.release}"] if args.release else []),
+                    *([f"--batches {args.batches.as_posix()}"] if args.batches else []),
+                    "--write-datasheet",
+                ]
+            )
+            result = update_datasheet_comparison(table, command, check=args.check)
+            return _report(result, args.check)
         print(table, end="")
         if args.json_out:
             write_atomic(args.json_out, json.dumps(results, indent=2, ensure_ascii=False) + "\n")
@@ -415,6 +434,15 @@ def _add_agreement(sub: argparse._SubParsersAction) -> None:
         "--bootstrap", type=int, default=1000, metavar="N", help="resamples for the CIs (1000)"
     )
     p.add_argument("--seed", type=int, default=20261201, help="bootstrap seed (20261201)")
+    p.add_argument(
+        "--guidelines",
+        metavar="VERSION",
+        help="only annotations made under this guidelines version",
+    )
+    p.add_argument(
+        "--write-datasheet", action="store_true", help="also write DATASHEET.md's agreement block"
+    )
+    p.add_argument("--check", action="store_true", help="with --write-datasheet: only compare")
     p.set_defaults(run=_run_agreement)
 
 
@@ -425,7 +453,13 @@ def _run_agreement(args: argparse.Namespace) -> int:
 
     if args.bootstrap < 1:
         raise SqcorpusError("needs at least 1 resample", field="--bootstrap")
-    report = agreement_with_intervals(args.exports, bootstrap=args.bootstrap, seed=args.seed)
+    report = agreement_with_intervals(
+        args.exports, bootstrap=args.bootstrap, seed=args.seed, guidelines=args.guidelines
+    )
+    if args.write_datasheet:
+        from .annotate.agreement_ci import update_datasheet_agreement
+
+        return _report(update_datasheet_agreement(report, check=args.check), args.check)
     print(format_layer_table(report["layers"], args.bootstrap, args.seed))
     print(format_agreement(report))
     if args.json_out:

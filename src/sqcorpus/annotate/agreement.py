@@ -45,6 +45,8 @@ class Coding:
     who: str
     annotation: SentenceAnnotation
     gold: bool = False
+    guidelines: str | None = None
+    """The guidelines version the annotation followed (its pull's record, else the task's)."""
 
 
 @dataclass(slots=True)
@@ -88,13 +90,17 @@ def read_codings(files: Iterable[Path]) -> list[TaskCodings]:
                 annotation = from_ls_results(entry.get("result") or [], task.text, tokens, where)
                 who = annotator_name(entry.get("completed_by"))
                 source = entry.get("sqcorpus_source")
+                version = (
+                    source.get("guidelines_version") if isinstance(source, dict) else None
+                ) or task.data.get("guidelines_version")
+                version = str(version) if version is not None else None
                 if isinstance(source, dict) and source.get("project") in ADJUDICATION_SOURCES:
-                    codings.adjudications.append(Coding(who, annotation, position == gold))
+                    codings.adjudications.append(Coding(who, annotation, position == gold, version))
                     continue
                 seen[who] += 1
                 if seen[who] > 1:  # the same person twice: keep both, distinguishable
                     who = f"{who}#{seen[who]}"
-                codings.annotations.append(Coding(who, annotation, position == gold))
+                codings.annotations.append(Coding(who, annotation, position == gold, version))
             for entry in task.predictions():
                 where = Where(path, f"{task.sid} (prediction {entry.get('id')})")
                 annotation = from_ls_results(entry.get("result") or [], task.text, tokens, where)
