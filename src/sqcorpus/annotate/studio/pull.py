@@ -30,7 +30,7 @@ from .connection import (
     translated,
 )
 from .merge import MergeReport, check_regions, combine_projects, merge_document, tag_source
-from .pseudonyms import EMAIL_PATTERN, PSEUDONYM_FILE, Pseudonyms, pseudonymize
+from .pseudonyms import PSEUDONYM_FILE, Pseudonyms, find_email, pseudonymize
 
 EXPORT_TIMEOUT: Final = 300.0
 
@@ -205,6 +205,7 @@ def pull(
         by_doc.setdefault(export_path(target, task["data"]["doc_id"]), []).append(task)
     report = MergeReport()
     contents = {}
+    texts: dict[Path, tuple[str, ...]] = {}
     for path, items in sorted(by_doc.items()):
         committed = read_json(path, what="Label Studio export") if path.exists() else []
         if not isinstance(committed, list):
@@ -213,9 +214,11 @@ def pull(
         merged, part = merge_document(committed, items, titles, replace=replace)
         report.absorb(part)
         contents[path] = export_json(sorted(merged, key=_sort_key))
+        texts[path] = _corpus_texts(merged)
     for path, content in contents.items():
-        # The same guard on the exact bytes about to be written.
-        if EMAIL_PATTERN.search(content):
+        # The same guard on the exact data about to be written; e-mail addresses the corpus
+        # text itself prints (a help line in a news story) are the text, not annotator data.
+        if find_email(json.loads(content), corpus=texts[path]) is not None:
             raise SqcorpusError(
                 "an e-mail address would be written; nothing was written", file=path
             )
@@ -344,3 +347,14 @@ def format_pull(summary: PullSummary) -> str:
         )
     lines += [f"  wrote {path}" for path in summary.files]
     return "\n".join(lines)
+
+
+def _corpus_texts(tasks: Sequence[Mapping[str, Any]]) -> tuple[str, ...]:
+    """The sentences and context of a document's tasks (corpus text, not annotator data)."""
+    fields = (schema.LS_TEXT, schema.LS_PREVIOUS, schema.LS_NEXT)
+    return tuple(
+        value
+        for task in tasks
+        for field in fields
+        if isinstance(value := (task.get("data") or {}).get(field), str)
+    )
