@@ -30,7 +30,7 @@ from ... import schema
 from ...errors import SqcorpusError
 from ...models import SentenceAnnotation, Span
 from ...text.segmentation import tokenize
-from ..convert import to_ls_results
+from ..convert import Where, from_ls_results, to_ls_results
 from .client import find_project
 from .connection import Connection, connect, server_id, translated
 
@@ -219,7 +219,11 @@ def submit(
             if task is None:
                 raise SqcorpusError("no task in the project", item=decision["sid"], field="sid")
             text = str((task.data or {}).get(schema.LS_TEXT, ""))
-            planned.append((task, to_ls_results(decision_annotation(text, decision))))
+            result = to_ls_results(decision_annotation(text, decision))
+            # The converter's own checks (no overlapping spans of one layer, scopes with their
+            # cues...), so nothing is sent that a release build would refuse.
+            from_ls_results(result, text, tokenize(text), Where("decisions", decision["sid"]))
+            planned.append((task, result))
         created = replaced = 0
         for task, result in planned:
             task_id = server_id(task.id, "a task")
