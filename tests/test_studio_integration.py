@@ -323,12 +323,26 @@ def test_pull_is_deterministic(
 def test_release_from_the_pull_keeps_every_span_exactly(
     pulled: tuple[studio.PullSummary, Path], annotated: dict[str, Any], tmp_path: Path
 ) -> None:
+    import shutil
+
     from sqcorpus.release.build import build_release
+    from sqcorpus.release.splits import assign_split_file
+    from sqcorpus.text.corpus import read_corpus
 
     _, exports = pulled
     releases = tmp_path / "releases"
+    # The article alone: a release needs a split for every document of its raw store.
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for path in paths.raw_dir().glob(f"{ARTICLE}.*"):
+        shutil.copy(path, raw / path.name)
+    assign_split_file(read_corpus(raw), tmp_path / "splits.json")
     summary = build_release(
-        "0.1.0", annotations=exports, out=releases, splits_path=tmp_path / "splits.json"
+        "0.1.0",
+        annotations=exports,
+        out=releases,
+        raw_dir=raw,
+        splits_path=tmp_path / "splits.json",
     )
     manifest = summary.manifest
     assert manifest["annotation"]["annotated_sentences"] == len(annotated["plan"])

@@ -225,3 +225,14 @@ def test_a_team_annotates_blind_and_no_pull_loses_an_annotation(
     (task,) = [t for t in read_codings([export]) if t.sid == first.id]
     assert task.gold is not None and task.gold.who == "adjudicator-01"
     assert first.id not in {item.sid for item in pending(ARTICLE, exports=exports)}
+
+    # The committed annotations go to the adjudication project for review; pulling them back
+    # adds nothing (unchanged copies), and the adjudicated gold stays the only ground truth.
+    reviewed = studio.push(
+        gold=True, doc_ids=[ARTICLE], exports=exports, data_dir=server.data_dir, progress=False
+    )
+    assert (reviewed.project, reviewed.imported) == (studio.ADJUDICATION_PROJECT, 28)
+    summary = studio.pull(out=exports, data_dir=server.data_dir)
+    assert studio.ADJUDICATION_PROJECT in summary.projects
+    assert summary.merge.added == 0 and summary.merge.copies_skipped >= 28
+    assert sum(len(t["annotations"]) for t in read_tasks(export).values()) == counted

@@ -25,7 +25,8 @@ def gold_annotations(exports: Path) -> dict[str, list[dict[str, Any]]]:
                 found[task.sid] = [
                     {
                         "result": list(a.get("result") or []),
-                        "ground_truth": bool(a.get("ground_truth")),
+                        # A review copy, not a decision: marking one is the adjudicator's act.
+                        "ground_truth": False,
                         "was_cancelled": False,
                     }
                     for a in chosen

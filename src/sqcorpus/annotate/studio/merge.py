@@ -80,6 +80,10 @@ def _content(annotation: Mapping[str, Any]) -> str:
     return json.dumps(kept, sort_keys=True, ensure_ascii=False)
 
 
+def _result(annotation: Mapping[str, Any]) -> str:
+    return json.dumps(annotation.get("result"), sort_keys=True, ensure_ascii=False)
+
+
 def _who(sid: str, annotation: Mapping[str, Any]) -> str:
     user = annotation.get("completed_by")
     name = user.get("username") if isinstance(user, Mapping) else user
@@ -166,7 +170,7 @@ def _merge_task(
         )
     old = {annotation_key(a): a for a in committed.get("annotations") or []}
     new = {annotation_key(a): a for a in pulled.get("annotations") or []}
-    contents = {_content(a) for a in old.values()}
+    results = {_result(a) for a in old.values()}
     merged = []
     for key, annotation in old.items():
         if key not in new and source_project(annotation) not in projects:
@@ -204,7 +208,7 @@ def _merge_task(
         is_copy = (
             source_project(annotation) == ADJUDICATION_PROJECT
             and not annotation.get("ground_truth")
-            and _content(annotation) in contents
+            and _result(annotation) in results
         )
         if is_copy:
             report.copies_skipped += 1
