@@ -477,8 +477,9 @@ def _add_adjudicate(sub: argparse._SubParsersAction) -> None:
         "--apply",
         type=Path,
         metavar="FILE",
-        help="JSON list of {sid, adjudicator, take: ANNOTATOR | result: [...], decisions: "
-        "[{key, decision, rationale, guidelines_section}]}",
+        help="JSON list of {sid, adjudicator, take: ANNOTATOR | words: {entities, stance, "
+        "holder, cues, scopes, note} | result: [...], decisions: [{key, decision, rationale, "
+        "guidelines_section}]}",
     )
     p.add_argument("--json", type=Path, dest="json_out", help="also write the list as JSON")
     p.set_defaults(run=_run_adjudicate)

@@ -31,6 +31,7 @@ from ..text.corpus import DOC_ID_PATTERN
 from ..text.segmentation import tokenize
 from .agreement import TaskCodings, disagreements, read_codings
 from .convert import Where, from_ls_results, to_ls_results
+from .studio.worker import decision_annotation
 
 RECORDS_FORMAT: Final = 1
 SOURCE_PROJECT: Final = "adjudication"
@@ -232,8 +233,9 @@ def apply_entry(
     doc_id: str, entry: Any, *, source: Path, exports: Path | None = None
 ) -> tuple[Path, Path]:
     """One adjudication from a JSON object (``sqcorpus adjudicate --apply``): ``sid``,
-    ``adjudicator``, the annotation (``take``: an annotator's, or ``result``: Label Studio
-    results) and ``decisions``."""
+    ``adjudicator``, the annotation (``take``: an annotator's; ``words``: entities, stance,
+    holder, cues, scopes and note as words, as in :mod:`.studio.worker`; or ``result``: Label
+    Studio results) and ``decisions``."""
     if not isinstance(entry, dict) or not isinstance(entry.get("sid"), str):
         raise SqcorpusError("each adjudication is an object with a 'sid'", file=source)
     sid = entry["sid"]
@@ -251,11 +253,17 @@ def apply_entry(
     export_file = _export_file(doc_id, exports)
     if isinstance(entry.get("take"), str):
         annotation = annotation_of(doc_id, sid, entry["take"], exports=exports)
+    elif isinstance(entry.get("words"), dict):
+        # The annotation as words, as annotators write it (studio.worker's decision format).
+        text = next(t.text for t in read_codings([export_file]) if t.sid == sid)
+        annotation = decision_annotation(text, {"sid": sid, **entry["words"]})
     elif isinstance(entry.get("result"), list):
         text = next(t.text for t in read_codings([export_file]) if t.sid == sid)
         annotation = from_ls_results(entry["result"], text, tokenize(text), Where(source, sid))
     else:
-        raise SqcorpusError("needs 'take' (an annotator) or 'result'", file=source, item=sid)
+        raise SqcorpusError(
+            "needs 'take' (an annotator), 'words' or 'result'", file=source, item=sid
+        )
     return adjudicate(
         doc_id,
         sid,
