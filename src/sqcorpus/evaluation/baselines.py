@@ -218,8 +218,8 @@ TABLE_ROWS: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("ner", ("entities", "f1"), "NER entity F1 (strict, micro)"),
     ("ner", ("entities_conll2003", "f1"), "NER entity F1, CoNLL-2003 types"),
     ("stance", ("stance", "accuracy"), "Stance accuracy"),
-    ("stance", ("stance", "macro_f1"), "Stance macro-F1"),
-    ("stance", ("stance", "f_avg"), "Stance F_avg (SemEval-2016 Task 6)"),
+    ("stance", ("stance", "macro_f1"), "Stance macro-F1 (zero_division=0)"),
+    ("stance", ("stance", "semeval2016_f_avg"), "Stance F_avg (SemEval-2016 official)"),
     ("hedging", ("uncertain", "f1"), "Uncertain-sentence F1 (CoNLL-2010 Task 1)"),
     ("hedging", ("cues", "f1"), "Hedge cue F1 (exact span)"),
 )

@@ -31,8 +31,8 @@ def headline(report: Mapping[str, Any]) -> list[tuple[str, Figure]]:
     if stance:
         out += [
             ("stance accuracy", stance["accuracy"]),
-            ("stance macro-F1", stance["macro_f1"]),
-            ("stance F_avg (SemEval-2016)", stance["f_avg"]),
+            ("stance macro-F1 (scikit-learn, zero_division=0)", stance["macro_f1"]),
+            ("stance F_avg (SemEval-2016 official)", stance["semeval2016_f_avg"]),
         ]
     return out
 

@@ -2,18 +2,19 @@
 (predictions are read in ``predictions``, figures computed in ``metrics``, shown by ``report``).
 
 * NER: entity-level strict P/R/F1 (seqeval, ``mode="strict"``, IOB2), micro and per type,
-  also after mapping both sides to CoNLL-2003 types (``schema.TO_CONLL2003``).
-* Stance: accuracy, macro-F1 over the three classes (scikit-learn) and the SemEval-2016
-  Task 6 score F_avg, the mean of F1(favor) and F1(against).
+  also with both sides' entities grouped first, then mapped to CoNLL-2003 types
+  (``schema.TO_CONLL2003``).
+* Stance: accuracy, macro-F1 over the three classes (scikit-learn, ``zero_division=0``) and
+  the official SemEval-2016 Task 6 score F_avg, (F1(favor) + F1(against)) / 2 with a class
+  absent from both sides counting 0.
 * Hedging: CoNLL-2010 Task 1 P/R/F1 of the ``uncertain`` class, and cue and scope P/R/F1 by
   exact span match.
 
 Every headline figure has a 95% percentile bootstrap interval over sentences (fixed seed).
 Point values come from seqeval / scikit-learn; the intervals re-compute the same figures from
 per-sentence counts, which is exact for these metrics and fast enough for 1000 resamples.
-A figure that is undefined (precision with nothing predicted, F1 of a class absent from gold
-and predictions) is ``None`` and is left out of averages, as scikit-learn does with
-``zero_division=NaN``; resamples in which it is undefined are left out of its interval.
+A P/R/F1 figure that is undefined (precision with nothing predicted) is ``None``, shown as
+n/a; resamples in which it is undefined are left out of its interval (see ``metrics``).
 
 Predictions are JSON objects keyed by sentence ``id``; fields other than the config's are
 ignored, so one file can carry predictions for several configs (``ner_tags`` wins over
