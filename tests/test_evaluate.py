@@ -323,3 +323,22 @@ def test_cli_prints_a_table_and_writes_json(
     assert main(["evaluate", "--config", "ner", str(bad)]) == 1
     error = capsys.readouterr().err
     assert error.count("\n") == 1 and "bad.jsonl, line 1" in error
+
+
+@pytest.mark.parametrize(
+    ("config", "field"),
+    [("ner", "entities"), ("hedging", "hedge_cues"), ("hedging", "hedge_scopes")],
+)
+def test_a_duplicate_predicted_span_is_refused_in_every_layer(
+    test_records: list, config: str, field: str
+) -> None:
+    predictions = gold_predictions(annotated(test_records))
+    for p in predictions:
+        p.pop("ner_tags"), p.pop("hedge_tags")
+    first = predictions[0]
+    span = {"start": first["token_starts"][0], "end": first["token_ends"][0], "label": "PER"}
+    first[field] = [span, dict(span)]
+    with pytest.raises(SqcorpusError) as error:
+        score(config, test_records, predictions)
+    message = str(error.value)
+    assert "duplicate span" in message and first["id"] in message and f"{field}[1]" in message

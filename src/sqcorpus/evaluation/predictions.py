@@ -127,6 +127,7 @@ def prediction_spans(
     if not isinstance(spans, list):
         raise row.error("must be a list of span objects", field)
     out = []
+    seen: dict[tuple[int, int], int] = {}
     for position, span in enumerate(spans):
         where = f"{field}[{position}]"
         if not isinstance(span, Mapping):
@@ -142,6 +143,12 @@ def prediction_spans(
                 f"span [{start}, {end}) {record['text'][start:end]!r} is off token boundaries",
                 where,
             )
+        # The same span twice is refused in every layer, as the converter refuses it.
+        if (start, end) in seen:
+            raise row.error(
+                f"duplicate span [{start}, {end}) (also {field}[{seen[start, end]}])", where
+            )
+        seen[start, end] = position
         label = span.get("label") if labels is not None else ""
         if labels is not None and (not isinstance(label, str) or label not in labels):
             raise row.error(f"unknown label {label!r}", f"{where}.label")
