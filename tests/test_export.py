@@ -13,7 +13,7 @@ from fixtures.small_release import sid
 from sqcorpus import schema
 from sqcorpus.cli import main
 from sqcorpus.errors import SqcorpusError
-from sqcorpus.release.export import export, read_conll
+from sqcorpus.release.export import named_record, export, read_conll
 from sqcorpus.release.loading import load_records
 
 
@@ -113,6 +113,38 @@ def test_spacy_docbin_round_trip(releases: Path, records: dict, tmp_path: Path) 
             assert doc.cats["uncertain:uncertain"] == float(record["uncertain"] == 1)
         else:
             assert doc.cats == {}
+        named = named_record(record)
+        for field in ("stance", "stance_holder", "uncertain", "stance_target", "source"):
+            assert doc.user_data[field] == named[field], field
+        assert doc.user_data["text_license"] == named["text_license"]
+        assert doc.user_data["doc_id"] == record["doc_id"]
+
+
+@pytest.mark.parametrize(
+    ("config", "layers", "absent"),
+    [
+        ("ner", {"ents"}, {"stance", "uncertain", "hedge_cues"}),
+        ("stance", {"stance", "stance_holder", "stance_target"}, {"uncertain", "hedge_cues"}),
+        ("hedging", {"hedge_cues", "uncertain"}, {"stance", "stance_holder"}),
+    ],
+)
+def test_spacy_export_honours_the_config(
+    releases: Path, records: dict, tmp_path: Path, config: str, layers: set, absent: set
+) -> None:
+    spacy = pytest.importorskip("spacy")
+    from spacy.tokens import DocBin
+
+    out = tmp_path / "train.spacy"
+    export("spacy", out, config=config, split="train", releases_dir=releases)
+    docs = list(DocBin().from_bytes(out.read_bytes()).get_docs(spacy.blank("sq").vocab))
+    assert len(docs) == len(records["train"])
+    has_ents = any(doc.ents for doc in docs)
+    assert has_ents == ("ents" in layers)
+    for doc in docs:
+        keys = set(doc.user_data) | set(doc.spans)
+        assert not (keys & absent), config
+        assert (layers - {"ents"}) <= keys, config
+        assert not any(c.startswith("stance:") for c in doc.cats) or config == "stance"
 
 
 def test_spacy_missing_is_a_clear_error(

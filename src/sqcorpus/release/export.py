@@ -135,12 +135,26 @@ def _token_span(record: Mapping[str, Any], span: Mapping[str, Any]) -> tuple[int
     return first, last + 1
 
 
-def to_docs(records: Iterable[Mapping[str, Any]], nlp: Any = None) -> list[Any]:
-    """spaCy Docs over the release tokens: entities as ``doc.ents``, hedge cues and scopes
-    in ``doc.spans``, stance and uncertainty (when annotated) in ``doc.cats``."""
+TOKEN_LEVEL: frozenset[str] = frozenset(
+    {"tokens", "token_starts", "token_ends", "entities", "ner_tags"}
+    | {"hedge_cues", "hedge_scopes", "hedge_tags"}
+)
+"""Columns a spaCy Doc carries as tokens, ``doc.ents`` or ``doc.spans``; all others are
+sentence-level and go to ``doc.user_data``."""
+
+
+def to_docs(
+    records: Iterable[Mapping[str, Any]], config: str = "sentences", nlp: Any = None
+) -> list[Any]:
+    """spaCy Docs over the release tokens with the layers of ``config``: entities as
+    ``doc.ents``, hedge cues and scopes in ``doc.spans``, stance and uncertainty (when
+    annotated) one-hot in ``doc.cats``, and every sentence-level field of the config (labels
+    as names, ``None`` where missing: stance_holder, stance_target, source, text_license, …)
+    in ``doc.user_data``."""
     spacy = _require_spacy()
     from spacy.tokens import Doc, Span
 
+    columns = schema.CONFIGS[schema.require_config(config)]
     nlp = nlp or spacy.blank("sq")
     docs = []
     for record in _ordered(records):
@@ -148,31 +162,32 @@ def to_docs(records: Iterable[Mapping[str, Any]], nlp: Any = None) -> list[Any]:
         # A single space is all a spaCy token can carry; the words and offsets are what count.
         spaces = [e < s for e, s in zip(ends, [*starts[1:], len(record["text"])], strict=True)]
         doc = Doc(nlp.vocab, words=list(record["tokens"]), spaces=spaces)
-        doc.ents = [
-            Span(
-                doc, *_token_span(record, e), label=schema.label_names("entities", [e["label"]])[0]
-            )
-            for e in record["entities"]
-        ]
+        if "entities" in columns:
+            doc.ents = [
+                Span(doc, *_token_span(record, e), label=schema.label_name("entities", e["label"]))
+                for e in record["entities"]
+            ]
         for key in ("hedge_cues", "hedge_scopes"):
-            doc.spans[key] = [Span(doc, *_token_span(record, s)) for s in record[key]]
+            if key in columns:
+                doc.spans[key] = [Span(doc, *_token_span(record, s)) for s in record[key]]
         for field in ("stance", "uncertain"):
-            if record[field] != schema.MISSING_LABEL:
+            if field in columns and record[field] != schema.MISSING_LABEL:
                 for position, name in enumerate(schema.SENTENCE_LABELS[field]):
                     doc.cats[f"{field}:{name}"] = float(position == record[field])
-        doc.user_data["id"] = record["id"]
-        doc.user_data["doc_id"] = record["doc_id"]
+        # A 1.x release has no provenance fields: only the fields the record has are kept.
+        sentence_level = [c for c in columns if c not in TOKEN_LEVEL and c in record]
+        doc.user_data.update(named_record(record, sentence_level))
         docs.append(doc)
     return docs
 
 
-def to_docbin(records: Iterable[Mapping[str, Any]]) -> bytes:
+def to_docbin(records: Iterable[Mapping[str, Any]], config: str = "sentences") -> bytes:
     """A serialized spaCy ``DocBin`` of :func:`to_docs` (user data kept)."""
     _require_spacy()
     from spacy.tokens import DocBin
 
     docbin = DocBin(store_user_data=True)
-    for doc in to_docs(records):
+    for doc in to_docs(records, config):
         docbin.add(doc)
     return docbin.to_bytes()
 
@@ -182,7 +197,7 @@ def render(fmt: str, records: Sequence[Mapping[str, Any]], config: str) -> bytes
     writers: dict[str, Callable[[], bytes]] = {
         "conll": lambda: to_conll(records, config).encode("utf-8"),
         "jsonl": lambda: to_jsonl(records, config).encode("utf-8"),
-        "spacy": lambda: to_docbin(records),
+        "spacy": lambda: to_docbin(records, config),
     }
     if fmt not in writers:
         raise SqcorpusError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
