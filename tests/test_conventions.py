@@ -20,13 +20,13 @@ from sqcorpus.evaluation.report import format_report
 def official_semeval2016(gold: list[str], pred: list[str]) -> float:
     """The arithmetic of the official SemEval-2016 Task 6 scorer (eval.pl), line by line:
 
-        foreach $cat ("FAVOR", "AGAINST") {
-            $p = $numOfTruePosOfEachCat{$cat} / $numOfGuessOfEachCat{$cat}  if guesses, else 0
-            $r = $numOfTruePosOfEachCat{$cat} / $numOfGoldOfEachCat{$cat}   if gold, else 0
-            $f = 2 * $p * $r / ($p + $r)                                    if $p + $r, else 0
-            $macroF += $f;
-        }
-        $macroF = $macroF / 2;
+    foreach $cat ("FAVOR", "AGAINST") {
+        $p = $numOfTruePosOfEachCat{$cat} / $numOfGuessOfEachCat{$cat}  if guesses, else 0
+        $r = $numOfTruePosOfEachCat{$cat} / $numOfGoldOfEachCat{$cat}   if gold, else 0
+        $f = 2 * $p * $r / ($p + $r)                                    if $p + $r, else 0
+        $macroF += $f;
+    }
+    $macroF = $macroF / 2;
     """
     total = 0.0
     for cat in ("favor", "against"):

@@ -13,7 +13,7 @@ from fixtures.small_release import sid
 from sqcorpus import schema
 from sqcorpus.cli import main
 from sqcorpus.errors import SqcorpusError
-from sqcorpus.release.export import named_record, export, read_conll
+from sqcorpus.release.export import export, named_record, read_conll
 from sqcorpus.release.loading import load_records
 
 
@@ -176,3 +176,46 @@ def test_cli_export(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPat
         "validation.conll",
     ]
     assert main(["export", "--format", "conll", "--config", "stance", str(tmp_path / "s")]) == 1
+
+
+def test_parallel_export_puts_english_beside_the_albanian_labels(records: dict) -> None:
+    from sqcorpus.release.parallel import to_parallel, without_english
+
+    train = [dict(r) for r in records["train"]]
+    assert train[0]["text_en"] is None  # the seed article has no English original
+    with_english = train[: len(train) // 2]
+    for number, record in enumerate(with_english):
+        record["text_en"] = f"English sentence {number}."
+    lines = [json.loads(line) for line in to_parallel(train, "sentences").splitlines()]
+    assert [line["id"] for line in lines] == [r["id"] for r in in_order(with_english)]
+    assert without_english(train) == len(train) - len(with_english)
+    by_id = {r["id"]: r for r in with_english}
+    for line in lines:
+        record = by_id[line["id"]]
+        assert list(line)[:7] == [
+            "id",
+            "doc_id",
+            "source",
+            "outlet",
+            "text_license",
+            "text",
+            "text_en",
+        ]
+        assert line["text"] == record["text"] and line["text_en"] == record["text_en"]
+        assert line == {**named_record(record, line), "text_en": record["text_en"]}
+        assert line["tokens"] == record["tokens"]
+        for field in ("entities", "stance", "stance_holder", "stance_target", "hedge_cues"):
+            assert field in line, field
+    ner_only = json.loads(to_parallel(with_english, "ner").splitlines()[0])
+    assert "entities" in ner_only and "stance" not in ner_only and "text_en" in ner_only
+
+
+def test_cli_parallel_export_counts_what_it_leaves_out(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    monkeypatch.setenv("SQCORPUS_ROOT", str(project))
+    out = tmp_path / "test.jsonl"
+    assert main(["export", "--format", "parallel", "--split", "test", str(out)]) == 0
+    assert out.read_text(encoding="utf-8") == ""  # the fixture is the seed article only
+    printed = capsys.readouterr().out
+    assert "left out 8 records without an English original" in printed

@@ -285,9 +285,18 @@ def _run_agreement(args: argparse.Namespace) -> int:
 
 # --- export ------------------------------------------------------------------------------
 def _add_export(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("export", help="export a release as CoNLL, JSON Lines or spaCy DocBin")
+    p = sub.add_parser(
+        "export",
+        help="export a release as CoNLL, JSON Lines, spaCy DocBin or Albanian-English parallel",
+    )
     p.add_argument("out", type=Path, help="file (with --split) or folder (one file a split)")
-    p.add_argument("--format", required=True, choices=["conll", "jsonl", "spacy"])
+    p.add_argument(
+        "--format",
+        required=True,
+        choices=["conll", "jsonl", "spacy", "parallel"],
+        help="parallel: JSON Lines of the records with an English original (text_en), "
+        "Albanian text and labels beside the English",
+    )
     p.add_argument("--config", choices=CONFIGS, metavar="CONFIG", help="%(choices)s (sentences)")
     p.add_argument("--version", help="release version (default: the latest)")
     p.add_argument(
@@ -303,6 +312,14 @@ def _run_export(args: argparse.Namespace) -> int:
         args.format, args.out, config=args.config, version=args.version, split=args.split
     ):
         print(f"wrote {path}")
+    if args.format == "parallel":
+        from .release.parallel import without_english
+        from .release.store import open_release
+
+        records = open_release(args.version).records()
+        chosen = [args.split] if args.split else list(records)
+        skipped = sum(without_english(records[name]) for name in chosen)
+        print(f"left out {skipped} records without an English original (text_en)")
     return 0
 
 

@@ -236,9 +236,7 @@ def stance_scores(gold: Sequence[str], pred: Sequence[str]) -> dict[str, Any]:
     return {
         "accuracy": _figure(accuracy_score(gold, pred), intervals["accuracy"]),
         "macro_f1": _figure(macro, intervals["macro_f1"]),
-        "semeval2016_f_avg": _figure(
-            semeval2016_f_avg(gold, pred), intervals["semeval2016_f_avg"]
-        ),
+        "semeval2016_f_avg": _figure(semeval2016_f_avg(gold, pred), intervals["semeval2016_f_avg"]),
         "per_class": {
             label: {
                 "precision": _number(precision[i]),

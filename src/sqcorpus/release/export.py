@@ -1,4 +1,5 @@
-"""Exports of a release for other tools: CoNLL-2003 style columns, JSON Lines, spaCy DocBin.
+"""Exports of a release for other tools: CoNLL-2003 style columns, JSON Lines, spaCy DocBin,
+and the Albanian-English parallel side (``parallel``).
 
 Every export is written from the verified release (:meth:`Release.records`), one file a split, to
 a temporary path renamed into place, so a failed export never leaves half a file.
@@ -14,28 +15,18 @@ from typing import Any
 from .. import schema
 from ..errors import SqcorpusError
 from ..files import write_atomic
+from .naming import named_record
+from .parallel import to_parallel
 from .store import open_release
 
-FORMATS: dict[str, str] = {"conll": ".conll", "jsonl": ".jsonl", "spacy": ".spacy"}
+FORMATS: dict[str, str] = {
+    "conll": ".conll",
+    "jsonl": ".jsonl",
+    "spacy": ".spacy",
+    "parallel": ".parallel.jsonl",
+}
 DOCSTART = "-DOCSTART- -X- O O"
 """The CoNLL-2003 document separator line (readers skip lines starting with -DOCSTART-)."""
-
-
-def named_record(record: Mapping[str, Any], columns: Iterable[str] | None = None) -> dict[str, Any]:
-    """A release row with labels as names (``None`` for a missing sentence-level label)."""
-    out: dict[str, Any] = {}
-    for name in columns if columns is not None else record:
-        value = record[name]
-        if name in ("ner_tags", "hedge_tags"):
-            value = schema.label_names(name, value)
-        elif name == "entities":
-            value = [{**e, "label": schema.label_name(name, e["label"])} for e in value]
-        elif name in schema.SENTENCE_LABELS:
-            value = schema.label_name(name, value)
-        elif name in ("hedge_cues", "hedge_scopes"):
-            value = [dict(span) for span in value]
-        out[name] = value
-    return out
 
 
 def _ordered(records: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
@@ -198,6 +189,7 @@ def render(fmt: str, records: Sequence[Mapping[str, Any]], config: str) -> bytes
         "conll": lambda: to_conll(records, config).encode("utf-8"),
         "jsonl": lambda: to_jsonl(records, config).encode("utf-8"),
         "spacy": lambda: to_docbin(records, config),
+        "parallel": lambda: to_parallel(records, config).encode("utf-8"),
     }
     if fmt not in writers:
         raise SqcorpusError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
