@@ -199,7 +199,14 @@ def _run_label_config(args: argparse.Namespace) -> int:
 
 # --- evaluate ----------------------------------------------------------------------------
 def _add_evaluate(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("evaluate", help="score predictions (JSON Lines) against a released split")
+    from .evaluation.predictions_format import PREDICTIONS_FORMAT
+
+    p = sub.add_parser(
+        "evaluate",
+        help="score predictions (JSON Lines) against a released split",
+        epilog=PREDICTIONS_FORMAT,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("predictions", type=Path, help="JSON Lines, one object per sentence id")
     p.add_argument(
         "--config", required=True, choices=EVAL_CONFIGS, metavar="CONFIG", help="%(choices)s"

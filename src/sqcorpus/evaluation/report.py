@@ -63,6 +63,8 @@ def format_report(report: Mapping[str, Any]) -> str:
             else ""
         ),
     ]
+    if report.get("ignored_other_splits"):
+        lines.append(f"{report['ignored_other_splits']} prediction lines for other splits ignored")
     if report.get("metrics") is None:
         lines.append(report.get("note", "nothing to score"))
         return "\n".join(lines)

@@ -25,7 +25,7 @@ pre-release) are excluded and counted; they need no prediction.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +45,7 @@ from .predictions import (
     PredictionRow,
     check_tags,
     index_predictions,
+    label_value,
     prediction_spans,
     read_predictions,
     require_predictions,
@@ -61,7 +62,8 @@ def _score_ner(
     pred = []
     for record, row in zip(records, rows, strict=True):
         if "ner_tags" in row.data:
-            pred.append(check_tags(row, "ner_tags", row.data["ner_tags"], record, types))
+            tags = row.data["ner_tags"]
+            pred.append(check_tags(row, "ner_tags", tags, record, types, schema.NER_TAGS))
         elif "entities" in row.data:
             spans = prediction_spans(row, "entities", row.data["entities"], record, types)
             pred.append(spans_to_tags(row, "entities", spans, record))
@@ -84,15 +86,9 @@ def _score_stance(
     records: Sequence[Mapping[str, Any]], rows: Sequence[PredictionRow]
 ) -> dict[str, Any]:
     gold = schema.class_label("stance").int2str([r["stance"] for r in records])
-    pred = []
-    for row in rows:
-        value = row.data.get("stance")
-        if value not in schema.STANCE_LABELS:
-            raise row.error(
-                f"unknown label {value!r}; expected one of {', '.join(schema.STANCE_LABELS)}",
-                "stance",
-            )
-        pred.append(value)
+    pred = [
+        label_value(row, "stance", row.data.get("stance"), schema.STANCE_LABELS) for row in rows
+    ]
     return {"stance": stance_scores(gold, pred)}
 
 
@@ -106,11 +102,7 @@ def _uncertain_value(row: PredictionRow, cues: list[tuple[int, int]] | None) -> 
     value = row.data["uncertain"]
     if isinstance(value, bool):
         return value
-    if value not in schema.UNCERTAINTY_LABELS:
-        raise row.error(
-            f"unknown label {value!r}; expected certain, uncertain or a boolean", "uncertain"
-        )
-    return value == "uncertain"
+    return label_value(row, "uncertain", value, schema.UNCERTAINTY_LABELS) == "uncertain"
 
 
 def _score_hedging(
@@ -127,7 +119,9 @@ def _score_hedging(
     for record, row in zip(records, rows, strict=True):
         cues: list[tuple[int, int]] | None = None
         if "hedge_tags" in row.data:
-            tags = check_tags(row, "hedge_tags", row.data["hedge_tags"], record, {"CUE"})
+            tags = check_tags(
+                row, "hedge_tags", row.data["hedge_tags"], record, {"CUE"}, schema.HEDGE_TAGS
+            )
             cues = [(s, e) for s, e, _ in tag_spans(record, tags)]
         elif "hedge_cues" in row.data:
             cues = [
@@ -185,12 +179,16 @@ def score(
     predictions: Path | str | Iterable[Mapping[str, Any]],
     *,
     split: str = "test",
+    other_ids: Collection[str] = (),
 ) -> dict[str, Any]:
-    """Score predictions against gold records (rows of the ``sentences`` config)."""
+    """Score predictions against gold records (rows of the ``sentences`` config).
+
+    Prediction lines for ``other_ids`` (the release's other splits) are ignored and counted.
+    """
     schema.require_config(config, schema.EVAL_CONFIGS)
     rows = read_predictions(predictions)
     source = str(predictions) if isinstance(predictions, str | Path) else "<predictions>"
-    by_id = index_predictions(rows, records, split)
+    by_id, ignored = index_predictions(rows, records, split, other_ids)
     scored = [r for r in records if is_scored(config, r)]
     report: dict[str, Any] = {
         "config": config,
@@ -199,6 +197,7 @@ def score(
         "sentences": len(records),
         "scored": len(scored),
         "excluded_missing_gold": len(records) - len(scored),
+        "ignored_other_splits": ignored,
         "bootstrap": {
             "method": "percentile, sentences resampled with replacement",
             "resamples": BOOTSTRAP_RESAMPLES,
@@ -235,5 +234,7 @@ def evaluate_release(
     split: str = "test",
 ) -> dict[str, Any]:
     """Score predictions against a split of a resolved release."""
-    report = score(config, release.records()[split], predictions, split=split)
+    records = release.records()
+    others = {r["id"] for name, rows in records.items() if name != split for r in rows}
+    report = score(config, records[split], predictions, split=split, other_ids=others)
     return {"version": release.version, **report}
