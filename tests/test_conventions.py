@@ -115,3 +115,18 @@ def test_per_type_undefined_is_none_and_shown_as_n_a() -> None:
     per_line = {line.split()[0]: line.split()[1:] for line in table.splitlines() if line}
     assert per_line["PER"][0] == "n/a"
     assert per_line["ORG"][1] == "n/a"
+
+
+def test_holder_scores_are_scikit_learns() -> None:
+    from sklearn.metrics import accuracy_score
+
+    from sqcorpus.evaluation.metrics import class_scores
+
+    gold = ["author", "source", "source", "author", "source"]
+    pred = ["author", "author", "source", "author", "author"]
+    scores = class_scores(gold, pred, ["author", "source"])
+    assert scores["accuracy"]["value"] == pytest.approx(accuracy_score(gold, pred))
+    expected = f1_score(gold, pred, labels=["author", "source"], average="macro", zero_division=0)
+    assert scores["macro_f1"]["value"] == pytest.approx(expected)
+    one_class = class_scores(["author"] * 3, ["author"] * 3, ["author", "source"])
+    assert one_class["macro_f1"]["value"] == 0.5  # `source` absent from both sides counts 0

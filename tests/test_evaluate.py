@@ -63,7 +63,8 @@ def test_gold_against_itself_is_perfect_everywhere(releases: Path, test_records:
             expected = official.get(name, 1.0)
             assert figure["value"] == pytest.approx(expected), name
             assert figure["ci95"][1] == pytest.approx(expected), name
-            if name not in official:
+            # A resample with one class only has a macro-F1 below 1 (the other class counts 0).
+            if name not in official and "macro-F1" not in name:
                 assert figure["ci95"] == [1.0, 1.0], name
     hedging = evaluate("hedging", predictions, releases_dir=releases)["metrics"]
     assert hedging["cues"]["support"] == 1 and hedging["scopes"]["support"] == 1

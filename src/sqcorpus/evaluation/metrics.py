@@ -191,12 +191,14 @@ def _confusion_statistics(labels: Sequence[str]) -> Callable[[np.ndarray], dict[
         # A class absent from both sides counts F1 = 0 (scikit-learn's zero_division=0 and
         # the official SemEval-2016 scorer alike).
         f1 = np.nan_to_num(_ratio(2 * tp, gold + predicted), nan=0.0)
-        pair = [labels.index("favor"), labels.index("against")]
-        return {
+        out = {
             "accuracy": _ratio(tp.sum(axis=-1), matrix.sum(axis=(-2, -1))),
             "macro_f1": f1.mean(axis=-1),
-            "semeval2016_f_avg": f1[..., pair].sum(axis=-1) / 2,
         }
+        if "favor" in labels and "against" in labels:
+            pair = [labels.index("favor"), labels.index("against")]
+            out["semeval2016_f_avg"] = f1[..., pair].sum(axis=-1) / 2
+        return out
 
     return statistics
 
@@ -246,6 +248,17 @@ def stance_scores(gold: Sequence[str], pred: Sequence[str]) -> dict[str, Any]:
             }
             for i, label in enumerate(labels)
         },
+    }
+
+
+def class_scores(gold: Sequence[str], pred: Sequence[str], labels: Sequence[str]) -> dict[str, Any]:
+    """Accuracy and macro-F1 (scikit-learn, ``zero_division=0``) over ``labels``, with
+    intervals: the figures of any sentence-level label other than stance (the holder)."""
+    macro = f1_score(gold, pred, labels=list(labels), average="macro", zero_division=0)
+    intervals = _intervals(_confusion_counts(gold, pred, labels), _confusion_statistics(labels))
+    return {
+        "accuracy": _figure(accuracy_score(gold, pred), intervals["accuracy"]),
+        "macro_f1": _figure(macro, intervals["macro_f1"]),
     }
 
 

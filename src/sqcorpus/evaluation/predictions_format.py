@@ -14,7 +14,8 @@ serve every config and split.
            or ids [1, 2, 0]; or "entities": [{"start": 0, "end": 14, "label": "PER"}]
            with character offsets into the sentence text, on token boundaries.
            CoNLL-2003 types (PER, ORG, LOC, MISC) are scored after mapping only.
-  stance   "stance": "favor" | "against" | "neutral" (or 0 | 1 | 2)
+  stance   "stance": "favor" | "against" | "neutral" (or 0 | 1 | 2); optional
+           "stance_holder": "author" | "source" (or 0 | 1), scored when given
   hedging  "uncertain": "certain" | "uncertain" (or 0 | 1, or a boolean); optional
            "hedge_tags" (O, B-CUE, I-CUE per token, or ids 0, 1, 2) or "hedge_cues"
            [{"start": .., "end": ..}], and "hedge_scopes"; without "uncertain" a

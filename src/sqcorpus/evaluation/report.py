@@ -34,6 +34,12 @@ def headline(report: Mapping[str, Any]) -> list[tuple[str, Figure]]:
             ("stance macro-F1 (scikit-learn, zero_division=0)", stance["macro_f1"]),
             ("stance F_avg (SemEval-2016 official)", stance["semeval2016_f_avg"]),
         ]
+    holder = metrics.get("stance_holder")
+    if holder:
+        out += [
+            ("stance holder accuracy", holder["accuracy"]),
+            ("stance holder macro-F1", holder["macro_f1"]),
+        ]
     return out
 
 

@@ -36,6 +36,7 @@ from .metrics import (
     BOOTSTRAP_SEED,
     CONFIDENCE,
     binary_scores,
+    class_scores,
     entity_scores,
     span_scores,
     stance_scores,
@@ -89,7 +90,18 @@ def _score_stance(
     pred = [
         label_value(row, "stance", row.data.get("stance"), schema.STANCE_LABELS) for row in rows
     ]
-    return {"stance": stance_scores(gold, pred)}
+    result: dict[str, Any] = {"stance": stance_scores(gold, pred), "stance_holder": None}
+    # The holder is scored when the predictions carry it (it is optional).
+    if any("stance_holder" in row.data for row in rows):
+        holders = [
+            label_value(row, "stance_holder", row.data.get("stance_holder"), schema.HOLDER_LABELS)
+            for row in rows
+        ]
+        gold_holders = schema.class_label("stance_holder").int2str(
+            [r["stance_holder"] for r in records]
+        )
+        result["stance_holder"] = class_scores(gold_holders, holders, schema.HOLDER_LABELS)
+    return result
 
 
 def _uncertain_value(row: PredictionRow, cues: list[tuple[int, int]] | None) -> bool:
