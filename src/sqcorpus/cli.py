@@ -235,7 +235,9 @@ def _add_baseline(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "baseline", help="write a baseline's predictions, or (--table) score every baseline"
     )
-    p.add_argument("name", nargs="?", choices=["majority", "rules", "crf"], help="baseline")
+    p.add_argument(
+        "name", nargs="?", choices=["majority", "rules", "crf", "linear"], help="baseline"
+    )
     p.add_argument(
         "--split", default="test", choices=SPLITS, metavar="SPLIT", help="%(choices)s (test)"
     )
@@ -252,16 +254,16 @@ def _add_baseline(sub: argparse._SubParsersAction) -> None:
 
 
 def _run_baseline(args: argparse.Namespace) -> int:
-    from .evaluation import baselines
+    from .evaluation import baseline_table, baselines
 
     if args.table or args.write_readme or args.check:
-        table = baselines.baseline_table(args.version, args.split)
+        table = baseline_table.baseline_table(args.version, args.split)
         if args.check or args.write_readme:
-            return _report(baselines.update_readme(table, check=args.check), args.check)
+            return _report(baseline_table.update_readme(table, check=args.check), args.check)
         print(table, end="")
         return 0
     if args.name is None:
-        raise SqcorpusError("give a baseline name (majority, rules, crf) or --table")
+        raise SqcorpusError("give a baseline name (majority, rules, crf, linear) or --table")
     text = baselines.to_jsonl(baselines.predict(args.name, args.split, args.version))
     if args.out:
         write_atomic(args.out, text)
