@@ -13,7 +13,6 @@ from fixtures.small_release import sid
 from sqcorpus import schema
 from sqcorpus.cli import main
 from sqcorpus.errors import SqcorpusError
-from sqcorpus.evaluation import baselines
 from sqcorpus.evaluation.baseline_table import (
     README_BEGIN,
     README_END,

@@ -91,7 +91,8 @@ def baseline_table(
     documents = len({r["doc_id"] for r in target})
     header = (
         f"Baselines on the `{split}` split of sqcorpus {release.version} ({documents} "
-        f"document{'s' * (documents != 1)}, {scored['ner']} annotated sentences, {scored['stance']} with a stance), "
+        f"document{'s' * (documents != 1)}, {scored['ner']} annotated sentences, "
+        f"{scored['stance']} with a stance), "
         "trained on `train`, `linear` tuned on `validation`. Each cell: value [95% CI], "
         f"percentile bootstrap over sentences ({BOOTSTRAP_RESAMPLES} resamples, seed "
         f"{BOOTSTRAP_SEED}); — the baseline does not predict it; n/a undefined (no gold and "

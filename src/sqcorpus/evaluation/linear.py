@@ -5,7 +5,7 @@ Each model is trained on the annotated ``train`` sentences and its hyper-paramet
 chosen on the annotated ``validation`` sentences from a tiny fixed grid (:data:`GRID`), by
 the field's headline figure: macro-F1 (``zero_division=0``) for stance and holder, F1 of the
 ``uncertain`` class for uncertainty. Ties go to the earlier grid point. ``test`` is never
-read. Features are character n-grams within words (2 to 5), which see Albanian inflection
+read. Features are character n-grams within words (2 to 4, seen in two training sentences or more), which see Albanian inflection
 without a lemmatiser. Training is deterministic (lbfgs, no random state involved).
 """
 
@@ -18,7 +18,7 @@ from typing import Any, Final
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
-from sklearn.pipeline import Pipeline, make_pipeline
+from sklearn.pipeline import Pipeline
 
 from .. import schema
 from ..errors import SqcorpusError
@@ -58,13 +58,19 @@ def _names(records: Sequence[Record], name: str) -> list[str]:
     return labels
 
 
-def _fit(texts: Sequence[str], labels: Sequence[str], params: Mapping[str, Any]) -> Pipeline:
-    model = make_pipeline(
-        TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True),
-        LogisticRegression(max_iter=2000, **params),
-    )
-    model.fit(list(texts), list(labels))
-    return model
+def _vectorizer(texts: Sequence[str]) -> TfidfVectorizer:
+    vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), min_df=2, sublinear_tf=True)
+    vectorizer.fit(list(texts))
+    return vectorizer
+
+
+def _fit(
+    vectorizer: TfidfVectorizer, features: Any, labels: Sequence[str], params: Mapping[str, Any]
+) -> Pipeline:
+    """A pipeline of the (already fitted) vectorizer and a classifier fitted on ``features``."""
+    classifier = LogisticRegression(max_iter=1000, **params)
+    classifier.fit(features, list(labels))
+    return Pipeline([("tfidf", vectorizer), ("classifier", classifier)])
 
 
 def _validation_score(name: str, gold: Sequence[str], pred: Sequence[str]) -> float:
@@ -85,14 +91,20 @@ def train_field(name: str, train: Sequence[Record], validation: Sequence[Record]
     texts, labels = [r["text"] for r in fit_rows], _names(fit_rows, name)
     if len(set(labels)) == 1:
         return FieldModel(name, {}, None, trained_on, (), constant=labels[0])
+    # The vectorizer depends on the training texts only: fitted once for the whole grid.
+    vectorizer = _vectorizer(texts)
+    features = vectorizer.transform(texts)
     if not tune_rows:
-        return FieldModel(name, dict(DEFAULT), None, trained_on, (), _fit(texts, labels, DEFAULT))
+        model = _fit(vectorizer, features, labels, DEFAULT)
+        return FieldModel(name, dict(DEFAULT), None, trained_on, (), model)
     gold = _names(tune_rows, name)
+    tune_features = vectorizer.transform([r["text"] for r in tune_rows])
     tried = []
     best: tuple[float, dict[str, Any], Pipeline] | None = None
     for params in GRID:
-        model = _fit(texts, labels, params)
-        value = _validation_score(name, gold, list(model.predict([r["text"] for r in tune_rows])))
+        model = _fit(vectorizer, features, labels, params)
+        predicted = model.named_steps["classifier"].predict(tune_features)
+        value = _validation_score(name, gold, [str(label) for label in predicted])
         tried.append((dict(params), value))
         if best is None or value > best[0]:
             best = (value, dict(params), model)
