@@ -5,14 +5,14 @@ Each model is trained on the annotated ``train`` sentences and its hyper-paramet
 chosen on the annotated ``validation`` sentences from a tiny fixed grid (:data:`GRID`), by
 the field's headline figure: macro-F1 (``zero_division=0``) for stance and holder, F1 of the
 ``uncertain`` class for uncertainty. Ties go to the earlier grid point. ``test`` is never
-read. Features are character n-grams within words (2 to 4, seen in two training sentences or more), which see Albanian inflection
-without a lemmatiser. Training is deterministic (lbfgs, no random state involved).
-"""
+read. Features are character n-grams within words (2 to 4 characters, kept when seen in two
+training sentences or more), which see Albanian inflection without a lemmatiser. Training is
+deterministic (lbfgs, no random state involved)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Final
 
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -46,7 +46,7 @@ class FieldModel:
     model: Pipeline | None = None
     constant: str | None = None
     """The only label seen in ``train`` (a classifier needs two); predicted everywhere."""
-    grid: tuple[tuple[dict[str, Any], float], ...] = field(default=())
+    grid: tuple[tuple[dict[str, Any], float], ...] = ()
 
 
 def _labelled(records: Sequence[Record], name: str) -> list[Record]:
@@ -59,7 +59,9 @@ def _names(records: Sequence[Record], name: str) -> list[str]:
 
 
 def _vectorizer(texts: Sequence[str]) -> TfidfVectorizer:
-    vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), min_df=2, sublinear_tf=True)
+    vectorizer = TfidfVectorizer(
+        analyzer="char_wb", ngram_range=(2, 4), min_df=2, sublinear_tf=True
+    )
     vectorizer.fit(list(texts))
     return vectorizer
 

@@ -184,7 +184,7 @@ def prediction_spans(
                 f"duplicate span [{start}, {end}) (also {field}[{seen[start, end]}])", where
             )
         seen[start, end] = position
-        label = ""
+        label: Any = ""
         if labels is not None:
             label = span.get("label")
             if _is_int(label):  # a ClassLabel id of the release's entity labels

@@ -155,7 +155,11 @@ def to_docs(
         doc = Doc(nlp.vocab, words=list(record["tokens"]), spaces=spaces)
         if "entities" in columns:
             doc.ents = [
-                Span(doc, *_token_span(record, e), label=schema.label_name("entities", e["label"]))
+                Span(
+                    doc,
+                    *_token_span(record, e),
+                    label=schema.label_names("entities", [e["label"]])[0],
+                )
                 for e in record["entities"]
             ]
         for key in ("hedge_cues", "hedge_scopes"):
