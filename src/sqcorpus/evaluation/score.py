@@ -16,8 +16,10 @@ per-sentence counts, which is exact for these metrics and fast enough for 1000 r
 A P/R/F1 figure that is undefined (precision with nothing predicted) is ``None``, shown as
 n/a; resamples in which it is undefined are left out of its interval (see ``metrics``).
 
-Predictions are JSON objects keyed by sentence ``id``; fields other than the config's are
-ignored, so one file can carry predictions for several configs (``ner_tags`` wins over
+Predictions are JSON objects keyed by sentence ``id``, labels by name or ClassLabel id (the
+format is documented in README.md and ``sqcorpus evaluate --help``); lines for the release's
+other splits are ignored and counted; fields other than the config's are ignored, so one file
+can carry predictions for several configs (``ner_tags`` wins over
 ``entities``, ``hedge_tags`` over ``hedge_cues``; a missing ``uncertain`` follows from the
 cues). Sentences whose gold label is missing (``-1``, an unannotated sentence of a
 pre-release) are excluded and counted; they need no prediction.
