@@ -219,3 +219,34 @@ def test_cli_parallel_export_counts_what_it_leaves_out(
     assert out.read_text(encoding="utf-8") == ""  # the fixture is the seed article only
     printed = capsys.readouterr().out
     assert "left out 8 records without an English original" in printed
+
+
+def test_parallel_export_of_a_built_release_with_an_ntrex_document(
+    mini_project: Any, tmp_path: Path
+) -> None:
+    """A real NTREX-128 document of the checkout, built into a release: every one of its
+    records comes out beside its English line; the mini document (no original) is left out."""
+    import shutil
+
+    from sqcorpus.release.export import export as export_release
+
+    root = Path(__file__).resolve().parents[1] / "corpus" / "raw"
+    doc = "ntrex-abcnews-306755"
+    for suffix in (".txt", ".json", ".en.txt"):
+        shutil.copyfile(root / f"{doc}{suffix}", mini_project.raw_dir / f"{doc}{suffix}")
+    english = (root / f"{doc}.en.txt").read_text(encoding="utf-8").split("\n")
+    mini_project.build("0.1.0")
+    every = load_records(releases_dir=mini_project.releases)
+    out = tmp_path / "parallel"
+    written = export_release("parallel", out, version="0.1.0", releases_dir=mini_project.releases)
+    assert [p.name for p in written] == [f"{s}.parallel.jsonl" for s in schema.SPLITS]
+    lines = [json.loads(x) for p in written for x in p.read_text(encoding="utf-8").splitlines()]
+    ntrex = [r for rows in every.values() for r in rows if r["doc_id"] == doc]
+    assert sorted(line["id"] for line in lines) == sorted(r["id"] for r in ntrex)
+    assert len(lines) == len(english)
+    by_index = {line["id"]: line for line in lines}
+    for record in ntrex:
+        line = by_index[record["id"]]
+        assert line["text_en"] == english[record["sentence_index"] - 1]
+        assert line["text"] == record["text"] and line["source"] == "ntrex-128"
+        assert line["stance"] is None and line["entities"] == []  # unannotated pre-release
