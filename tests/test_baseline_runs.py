@@ -108,3 +108,18 @@ def test_cli_writes_linear_predictions_that_evaluate_reads(
     assert rows and all(set(r) == {"id", "stance", "stance_holder", "uncertain"} for r in rows)
     assert main(["evaluate", "--config", "stance", str(out)]) == 0
     assert main(["evaluate", "--config", "hedging", str(out)]) == 0
+
+
+def test_untrainable_baselines_show_n_a_and_say_why(records: dict) -> None:
+    from sqcorpus.evaluation.baseline_table import TABLE_ROWS, _cells
+
+    corpus = {split: [dict(r) for r in rows] for split, rows in records.items()}
+    for record in corpus["train"]:
+        for field in ("stance", "stance_holder", "uncertain"):
+            record[field] = schema.MISSING_LABEL
+    runs = baseline_runs(corpus, "test")
+    assert runs["crf"] is None and runs["linear"] is None and runs["rules"] is not None
+    cells = _cells("linear", None, "test")
+    covered = {label for config, _, label in TABLE_ROWS if config in BASELINES["linear"]}
+    assert {label for label, cell in cells.items() if cell == "n/a"} == covered
+    assert {cell for label, cell in cells.items() if label not in covered} == {"—"}

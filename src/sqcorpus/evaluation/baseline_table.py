@@ -52,13 +52,14 @@ def _lookup(metrics: Mapping[str, Any], path: Sequence[str]) -> Figure | None:
     return value
 
 
-def _cells(run: BaselineRun | None, split: str) -> dict[str, str]:
+def _cells(name: str, run: BaselineRun | None, split: str) -> dict[str, str]:
+    """The table cells of one baseline (``run`` None: it could not be trained)."""
     out = {}
     for config, path, label in TABLE_ROWS:
-        if run is None or config not in run.configs:
-            out[label] = "—" if run is not None or config not in BASELINES else "n/a"
+        if config not in BASELINES[name]:
+            out[label] = "—"
             continue
-        if not run.scored:
+        if run is None or not run.scored:
             out[label] = "n/a"
             continue
         metrics = score(config, run.scored, run.predictions, split=split)["metrics"]
@@ -86,7 +87,7 @@ def baseline_table(
     records = release.records()
     target = records[split]
     runs = baseline_runs(records, split)
-    cells = {name: _cells(run, split) for name, run in runs.items()}
+    cells = {name: _cells(name, run, split) for name, run in runs.items()}
     scored = {config: sum(is_scored(config, r) for r in target) for config in ("ner", "stance")}
     documents = len({r["doc_id"] for r in target})
     header = (
