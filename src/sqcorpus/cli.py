@@ -315,17 +315,16 @@ def _add_export(sub: argparse._SubParsersAction) -> None:
 
 
 def _run_export(args: argparse.Namespace) -> int:
-    from .release.export import export
+    from .release.export import export_records
+    from .release.parallel import without_english
+    from .release.store import open_release
 
-    for path in export(
-        args.format, args.out, config=args.config, version=args.version, split=args.split
+    records = open_release(args.version).records()
+    for path in export_records(
+        args.format, args.out, records, config=args.config, split=args.split
     ):
         print(f"wrote {path}")
     if args.format == "parallel":
-        from .release.parallel import without_english
-        from .release.store import open_release
-
-        records = open_release(args.version).records()
         chosen = [args.split] if args.split else list(records)
         skipped = sum(without_english(records[name]) for name in chosen)
         print(f"left out {skipped} records without an English original (text_en)")

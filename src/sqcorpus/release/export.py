@@ -200,6 +200,14 @@ def render(fmt: str, records: Sequence[Mapping[str, Any]], config: str) -> bytes
     return writers[fmt]()
 
 
+def _check_options(fmt: str, config: str | None, split: str | None) -> str:
+    if fmt not in FORMATS:
+        raise SqcorpusError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    if split is not None:
+        schema.require_split(split)
+    return schema.require_config(config or schema.DEFAULT_CONFIG)
+
+
 def export(
     fmt: str,
     out: Path,
@@ -211,12 +219,21 @@ def export(
 ) -> list[Path]:
     """Export a release: with ``split``, ``out`` is one file; without, ``out`` is a folder
     receiving ``<split><ext>`` for every split. Returns the files written."""
-    if fmt not in FORMATS:
-        raise SqcorpusError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
-    config = schema.require_config(config or schema.DEFAULT_CONFIG)
-    if split is not None:
-        schema.require_split(split)
+    _check_options(fmt, config, split)  # bad options fail before any release is read
     records = open_release(version, releases_dir).records()
+    return export_records(fmt, out, records, config=config, split=split)
+
+
+def export_records(
+    fmt: str,
+    out: Path,
+    records: Mapping[str, Sequence[Mapping[str, Any]]],
+    *,
+    config: str | None = None,
+    split: str | None = None,
+) -> list[Path]:
+    """:func:`export` of a resolved release's records (``{split: records}``)."""
+    config = _check_options(fmt, config, split)
     targets = (
         {split: out}
         if split is not None
