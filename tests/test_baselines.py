@@ -13,16 +13,15 @@ from fixtures.small_release import sid
 from sqcorpus import schema
 from sqcorpus.cli import main
 from sqcorpus.errors import SqcorpusError
-from sqcorpus.evaluation import baselines
-from sqcorpus.evaluation.baselines import (
+from sqcorpus.evaluation.baseline_table import (
     README_BEGIN,
     README_END,
+    TABLE_ROWS,
     baseline_table,
-    predict,
     update_readme,
 )
+from sqcorpus.evaluation.baselines import predict
 from sqcorpus.evaluation.score import evaluate
-from sqcorpus.models import SentenceAnnotation, Span
 from sqcorpus.release.loading import load_records
 
 README = f"# title\n\nbefore\n\n{README_BEGIN}\nold table\n{README_END}\n\nafter\n"
@@ -51,23 +50,30 @@ def test_majority_predicts_the_most_frequent_train_labels(releases: Path) -> Non
 def test_rules_baseline_passes_the_pre_annotator_output_through(
     releases: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import sqcorpus.annotate.preannotate
+    import sqcorpus.annotate.premodel
 
-    seen: list[tuple[str, int]] = []
+    seen: list[tuple[str, int, str]] = []
 
-    def fake(text: str, tokens: Any) -> SentenceAnnotation:
-        seen.append((text, len(tokens)))
-        first = tokens[0]
-        second = tokens[1]
-        return SentenceAnnotation(
-            entities=[Span(first.start, first.end, first.text, "PER")],
-            hedge_cues=[Span(second.start, second.end, second.text, "CUE")],
-        )
+    def fake(sentences: Any, model: str) -> list[dict[str, Any]]:
+        out = []
+        for sentence in sentences:
+            seen.append((sentence.text, len(sentence.tokens), model))
+            first, second = sentence.tokens[0], sentence.tokens[1]
+            out.append(
+                {
+                    "id": sentence.id,
+                    "entities": [{"start": first.start, "end": first.end, "label": "PER"}],
+                    "hedge_cues": [{"start": second.start, "end": second.end}],
+                    "hedge_scopes": [{"start": second.start, "end": second.end}],
+                    "uncertain": "uncertain",
+                }
+            )
+        return out
 
-    monkeypatch.setattr(sqcorpus.annotate.preannotate, "preannotate", fake)
+    monkeypatch.setattr(sqcorpus.annotate.premodel, "preannotate_batch", fake)
     test = load_records(releases_dir=releases)["test"]
     predictions = predict("rules", releases_dir=releases)
-    assert seen == [(r["text"], len(r["tokens"])) for r in test]
+    assert seen == [(r["text"], len(r["tokens"]), "rules") for r in test]
     first = predictions[0]
     assert first["entities"] == [{"start": 0, "end": test[0]["token_ends"][0], "label": "PER"}]
     assert first["uncertain"] == "uncertain"
@@ -100,11 +106,11 @@ def test_unknown_baseline_is_an_error(releases: Path) -> None:
 
 def test_table_is_markdown_and_deterministic(table: str, releases: Path) -> None:
     lines = table.splitlines()
-    assert "| metric | majority | rules | crf |" in lines
+    assert "| metric | majority | rules | crf | linear |" in lines
     rows = [line for line in lines if line.startswith("| ") and "metric" not in line]
-    assert len(rows) == len(baselines.TABLE_ROWS)
+    assert len(rows) == len(TABLE_ROWS)
     stance = next(line for line in rows if line.startswith("| Stance accuracy"))
-    assert stance.split(" | ")[2:] == ["—", "— |"]  # rules and crf predict no stance
+    assert stance.split(" | ")[2:4] == ["—", "—"]  # rules and crf predict no stance
     assert "[" in stance.split(" | ")[1]
     assert "0.2.0" in table and "`test`" in table
     assert baseline_table(releases_dir=releases) == table

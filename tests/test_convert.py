@@ -149,3 +149,20 @@ def test_one_region_with_an_entity_and_a_hedge_label_is_refused(mini_project: Mi
         {**entity, "from_name": "hedges", "value": {**entity["value"], "labels": ["CUE"]}}
     )
     assert_refused(mini_project, tasks, "mini-doc-s003", "both an entity and a hedge label")
+
+
+@pytest.mark.parametrize(
+    ("layer", "fragment", "label", "control"),
+    [
+        ("entities", "Vladimir Putin", "PER", "entities"),
+        ("hedge_cues", "Putin", "CUE", "hedges"),
+        ("hedge_scopes", "Vladimir Putin", "SCOPE", "hedges"),
+    ],
+)
+def test_a_duplicate_span_is_refused_in_every_layer(
+    mini_project: MiniProject, layer: str, fragment: str, label: str, control: str
+) -> None:
+    first = mini_project.sentences()[0]
+    twice = [span(first.text, fragment, label), span(first.text, fragment, label)]
+    annotation = SentenceAnnotation(**{layer: twice})
+    assert_refused(mini_project, [ls_task(first, annotation)], "mini-doc-s001", control)

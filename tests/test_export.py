@@ -13,7 +13,7 @@ from fixtures.small_release import sid
 from sqcorpus import schema
 from sqcorpus.cli import main
 from sqcorpus.errors import SqcorpusError
-from sqcorpus.release.export import export, read_conll
+from sqcorpus.release.export import export, named_record, read_conll
 from sqcorpus.release.loading import load_records
 
 
@@ -113,6 +113,38 @@ def test_spacy_docbin_round_trip(releases: Path, records: dict, tmp_path: Path) 
             assert doc.cats["uncertain:uncertain"] == float(record["uncertain"] == 1)
         else:
             assert doc.cats == {}
+        named = named_record(record)
+        for field in ("stance", "stance_holder", "uncertain", "stance_target", "source"):
+            assert doc.user_data[field] == named[field], field
+        assert doc.user_data["text_license"] == named["text_license"]
+        assert doc.user_data["doc_id"] == record["doc_id"]
+
+
+@pytest.mark.parametrize(
+    ("config", "layers", "absent"),
+    [
+        ("ner", {"ents"}, {"stance", "uncertain", "hedge_cues"}),
+        ("stance", {"stance", "stance_holder", "stance_target"}, {"uncertain", "hedge_cues"}),
+        ("hedging", {"hedge_cues", "uncertain"}, {"stance", "stance_holder"}),
+    ],
+)
+def test_spacy_export_honours_the_config(
+    releases: Path, records: dict, tmp_path: Path, config: str, layers: set, absent: set
+) -> None:
+    spacy = pytest.importorskip("spacy")
+    from spacy.tokens import DocBin
+
+    out = tmp_path / "train.spacy"
+    export("spacy", out, config=config, split="train", releases_dir=releases)
+    docs = list(DocBin().from_bytes(out.read_bytes()).get_docs(spacy.blank("sq").vocab))
+    assert len(docs) == len(records["train"])
+    has_ents = any(doc.ents for doc in docs)
+    assert has_ents == ("ents" in layers)
+    for doc in docs:
+        keys = set(doc.user_data) | set(doc.spans)
+        assert not (keys & absent), config
+        assert (layers - {"ents"}) <= keys, config
+        assert not any(c.startswith("stance:") for c in doc.cats) or config == "stance"
 
 
 def test_spacy_missing_is_a_clear_error(
@@ -144,3 +176,77 @@ def test_cli_export(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPat
         "validation.conll",
     ]
     assert main(["export", "--format", "conll", "--config", "stance", str(tmp_path / "s")]) == 1
+
+
+def test_parallel_export_puts_english_beside_the_albanian_labels(records: dict) -> None:
+    from sqcorpus.release.parallel import to_parallel, without_english
+
+    train = [dict(r) for r in records["train"]]
+    assert train[0]["text_en"] is None  # the seed article has no English original
+    with_english = train[: len(train) // 2]
+    for number, record in enumerate(with_english):
+        record["text_en"] = f"English sentence {number}."
+    lines = [json.loads(line) for line in to_parallel(train, "sentences").splitlines()]
+    assert [line["id"] for line in lines] == [r["id"] for r in in_order(with_english)]
+    assert without_english(train) == len(train) - len(with_english)
+    by_id = {r["id"]: r for r in with_english}
+    for line in lines:
+        record = by_id[line["id"]]
+        assert list(line)[:7] == [
+            "id",
+            "doc_id",
+            "source",
+            "outlet",
+            "text_license",
+            "text",
+            "text_en",
+        ]
+        assert line["text"] == record["text"] and line["text_en"] == record["text_en"]
+        assert line == {**named_record(record, line), "text_en": record["text_en"]}
+        assert line["tokens"] == record["tokens"]
+        for field in ("entities", "stance", "stance_holder", "stance_target", "hedge_cues"):
+            assert field in line, field
+    ner_only = json.loads(to_parallel(with_english, "ner").splitlines()[0])
+    assert "entities" in ner_only and "stance" not in ner_only and "text_en" in ner_only
+
+
+def test_cli_parallel_export_counts_what_it_leaves_out(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    monkeypatch.setenv("SQCORPUS_ROOT", str(project))
+    out = tmp_path / "test.jsonl"
+    assert main(["export", "--format", "parallel", "--split", "test", str(out)]) == 0
+    assert out.read_text(encoding="utf-8") == ""  # the fixture is the seed article only
+    printed = capsys.readouterr().out
+    assert "left out 8 records without an English original" in printed
+
+
+def test_parallel_export_of_a_built_release_with_an_ntrex_document(
+    mini_project: Any, tmp_path: Path
+) -> None:
+    """A real NTREX-128 document of the checkout, built into a release: every one of its
+    records comes out beside its English line; the mini document (no original) is left out."""
+    import shutil
+
+    from sqcorpus.release.export import export as export_release
+
+    root = Path(__file__).resolve().parents[1] / "corpus" / "raw"
+    doc = "ntrex-abcnews-306755"
+    for suffix in (".txt", ".json", ".en.txt"):
+        shutil.copyfile(root / f"{doc}{suffix}", mini_project.raw_dir / f"{doc}{suffix}")
+    english = (root / f"{doc}.en.txt").read_text(encoding="utf-8").split("\n")
+    mini_project.build("0.1.0")
+    every = load_records(releases_dir=mini_project.releases)
+    out = tmp_path / "parallel"
+    written = export_release("parallel", out, version="0.1.0", releases_dir=mini_project.releases)
+    assert [p.name for p in written] == [f"{s}.parallel.jsonl" for s in schema.SPLITS]
+    lines = [json.loads(x) for p in written for x in p.read_text(encoding="utf-8").splitlines()]
+    ntrex = [r for rows in every.values() for r in rows if r["doc_id"] == doc]
+    assert sorted(line["id"] for line in lines) == sorted(r["id"] for r in ntrex)
+    assert len(lines) == len(english)
+    by_index = {line["id"]: line for line in lines}
+    for record in ntrex:
+        line = by_index[record["id"]]
+        assert line["text_en"] == english[record["sentence_index"] - 1]
+        assert line["text"] == record["text"] and line["source"] == "ntrex-128"
+        assert line["stance"] is None and line["entities"] == []  # unannotated pre-release

@@ -127,7 +127,7 @@ def test_each_entry_point_reads_the_manifest_once(
     releases: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A command resolves its release once and passes the ``Release`` down."""
-    from sqcorpus.evaluation import baselines
+    from sqcorpus.evaluation.baseline_table import baseline_table
     from sqcorpus.evaluation.score import evaluate
     from sqcorpus.release import store
     from sqcorpus.release.diff import diff_releases
@@ -150,7 +150,7 @@ def test_each_entry_point_reads_the_manifest_once(
     assert len(reads) == 2
     export("jsonl", tmp_path / "out", releases_dir=releases)
     assert len(reads) == 3
-    baselines.baseline_table(releases_dir=releases)
+    baseline_table(releases_dir=releases)
     assert len(reads) == 4
     version = reads[0]
     diff_releases(version, version, releases_dir=releases)

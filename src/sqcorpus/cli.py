@@ -361,7 +361,14 @@ def _run_preannotate(args: argparse.Namespace) -> int:
 
 # --- evaluate ----------------------------------------------------------------------------
 def _add_evaluate(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("evaluate", help="score predictions (JSON Lines) against a released split")
+    from .evaluation.predictions_format import PREDICTIONS_FORMAT
+
+    p = sub.add_parser(
+        "evaluate",
+        help="score predictions (JSON Lines) against a released split",
+        epilog=PREDICTIONS_FORMAT,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("predictions", type=Path, help="JSON Lines, one object per sentence id")
     p.add_argument(
         "--config", required=True, choices=EVAL_CONFIGS, metavar="CONFIG", help="%(choices)s"
@@ -390,7 +397,9 @@ def _add_baseline(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "baseline", help="write a baseline's predictions, or (--table) score every baseline"
     )
-    p.add_argument("name", nargs="?", choices=["majority", "rules", "crf"], help="baseline")
+    p.add_argument(
+        "name", nargs="?", choices=["majority", "rules", "crf", "linear"], help="baseline"
+    )
     p.add_argument(
         "--split", default="test", choices=SPLITS, metavar="SPLIT", help="%(choices)s (test)"
     )
@@ -407,16 +416,16 @@ def _add_baseline(sub: argparse._SubParsersAction) -> None:
 
 
 def _run_baseline(args: argparse.Namespace) -> int:
-    from .evaluation import baselines
+    from .evaluation import baseline_table, baselines
 
     if args.table or args.write_readme or args.check:
-        table = baselines.baseline_table(args.version, args.split)
+        table = baseline_table.baseline_table(args.version, args.split)
         if args.check or args.write_readme:
-            return _report(baselines.update_readme(table, check=args.check), args.check)
+            return _report(baseline_table.update_readme(table, check=args.check), args.check)
         print(table, end="")
         return 0
     if args.name is None:
-        raise SqcorpusError("give a baseline name (majority, rules, crf) or --table")
+        raise SqcorpusError("give a baseline name (majority, rules, crf, linear) or --table")
     text = baselines.to_jsonl(baselines.predict(args.name, args.split, args.version))
     if args.out:
         write_atomic(args.out, text)
@@ -514,9 +523,18 @@ def _run_adjudicate(args: argparse.Namespace) -> int:
 
 # --- export ------------------------------------------------------------------------------
 def _add_export(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("export", help="export a release as CoNLL, JSON Lines or spaCy DocBin")
+    p = sub.add_parser(
+        "export",
+        help="export a release as CoNLL, JSON Lines, spaCy DocBin or Albanian-English parallel",
+    )
     p.add_argument("out", type=Path, help="file (with --split) or folder (one file a split)")
-    p.add_argument("--format", required=True, choices=["conll", "jsonl", "spacy"])
+    p.add_argument(
+        "--format",
+        required=True,
+        choices=["conll", "jsonl", "spacy", "parallel"],
+        help="parallel: JSON Lines of the records with an English original (text_en), "
+        "Albanian text and labels beside the English",
+    )
     p.add_argument("--config", choices=CONFIGS, metavar="CONFIG", help="%(choices)s (sentences)")
     p.add_argument("--version", help="release version (default: the latest)")
     p.add_argument(
@@ -526,12 +544,19 @@ def _add_export(sub: argparse._SubParsersAction) -> None:
 
 
 def _run_export(args: argparse.Namespace) -> int:
-    from .release.export import export
+    from .release.export import export_records
+    from .release.parallel import without_english
+    from .release.store import open_release
 
-    for path in export(
-        args.format, args.out, config=args.config, version=args.version, split=args.split
+    records = open_release(args.version).records()
+    for path in export_records(
+        args.format, args.out, records, config=args.config, split=args.split
     ):
         print(f"wrote {path}")
+    if args.format == "parallel":
+        chosen = [args.split] if args.split else list(records)
+        skipped = sum(without_english(records[name]) for name in chosen)
+        print(f"left out {skipped} records without an English original (text_en)")
     return 0
 
 

@@ -173,6 +173,7 @@ def from_ls_results(
         raise where.error("stance and holder must be set together", schema.LS_HOLDER)
     _check_not_overlapping(annotation.entities, where, "entities")
     _check_not_overlapping(annotation.hedge_cues, where, "hedge cues")
+    _check_distinct(annotation.hedge_scopes, where)
     for spans in (annotation.entities, annotation.hedge_cues, annotation.hedge_scopes):
         spans.sort(key=lambda s: (s.start, s.end, s.label))
     return annotation
@@ -189,6 +190,18 @@ def _check_not_overlapping(spans: Sequence[Span], where: Where, kind: str) -> No
                 f"{right.text!r} [{right.start}, {right.end})",
                 control,
             )
+
+
+def _check_distinct(scopes: Sequence[Span], where: Where) -> None:
+    """Scopes may nest, but the same scope twice is a duplicate, refused like the other layers."""
+    seen: set[tuple[int, int]] = set()
+    for scope in scopes:
+        if (scope.start, scope.end) in seen:
+            raise where.error(
+                f"duplicate hedge scope {scope.text!r} [{scope.start}, {scope.end})",
+                schema.LS_HEDGES,
+            )
+        seen.add((scope.start, scope.end))
 
 
 # --- reading exports ----------------------------------------------------------------------

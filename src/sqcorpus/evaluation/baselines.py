@@ -1,10 +1,15 @@
-"""Reference baselines and the README's baseline table.
+"""Reference baselines: each predicts in the format :func:`sqcorpus.evaluate` reads.
 
 * ``majority``: the most frequent stance and uncertainty class of ``train``.
 * ``rules``: the rule-based pre-annotator (``annotate.preannotate``): entities and hedge cues.
 * ``crf``: a linear-chain CRF (sklearn-crfsuite) for NER tags and hedge-cue tags, trained on
   the annotated ``train`` sentences with fixed hyper-parameters and simple token features;
   the training is deterministic, so the table is reproducible to the digit.
+* ``linear``: TF-IDF + logistic regression for stance, holder and uncertainty
+  (:mod:`.linear`), tuned on ``validation``.
+
+The table of every baseline is in :mod:`.baseline_table`; :mod:`.runs` records what each run
+was built from.
 
 Every baseline writes predictions in the format :func:`sqcorpus.evaluate` reads, one
 object a sentence with the fields of every config it covers.
@@ -13,33 +18,28 @@ object a sentence with the fields of every config it covers.
 from __future__ import annotations
 
 import json
-import textwrap
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from .. import paths, schema
-from ..annotate import preannotate  # the module, so that a test can replace its function
+from .. import schema
+from ..annotate import premodel  # the module, so that a test can replace its function
 from ..annotate.crffeatures import sentence_features, train_crf
 from ..errors import SqcorpusError
-from ..generated import Generated, marker_block, sync
 from ..models import Token
-from ..release.store import is_prerelease, list_versions, open_release
-from .metrics import BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED, Figure
-from .score import is_scored, score
+from ..release.store import open_release
+from .score import is_scored
+
+Record = Mapping[str, Any]
 
 BASELINES: dict[str, tuple[str, ...]] = {
     "majority": ("stance", "hedging"),
     "rules": ("ner", "hedging"),
     "crf": ("ner", "hedging"),
+    "linear": ("stance", "hedging"),
 }
 """Each baseline and the configs its predictions cover."""
-
-README_BEGIN = "<!-- baselines:begin -->"
-README_END = "<!-- baselines:end -->"
-
-Record = Mapping[str, Any]
 
 
 def _annotated(records: Sequence[Record]) -> list[Record]:
@@ -60,10 +60,14 @@ def _majority_label(train: Sequence[Record], field: str) -> str:
 
 
 def majority(train: Sequence[Record], records: Sequence[Record]) -> list[dict[str, Any]]:
-    """Predict the majority stance and uncertainty class of ``train`` for every sentence."""
+    """Predict the majority stance, holder and uncertainty class of ``train`` everywhere."""
     stance = _majority_label(train, "stance")
+    holder = _majority_label(train, "stance_holder")
     uncertain = _majority_label(train, "uncertain")
-    return [{"id": r["id"], "stance": stance, "uncertain": uncertain} for r in records]
+    return [
+        {"id": r["id"], "stance": stance, "stance_holder": holder, "uncertain": uncertain}
+        for r in records
+    ]
 
 
 # --- rules ---------------------------------------------------------------------------------
@@ -80,22 +84,25 @@ def record_tokens(record: Record) -> tuple[Token, ...]:
 
 
 def rules(train: Sequence[Record], records: Sequence[Record]) -> list[dict[str, Any]]:
-    """Predictions of the rule-based pre-annotator (it needs no training data)."""
-    predictions = []
-    for record in records:
-        annotation = preannotate.preannotate(record["text"], record_tokens(record))
-        predictions.append(
-            {
-                "id": record["id"],
-                "entities": [
-                    {"start": s.start, "end": s.end, "label": s.label} for s in annotation.entities
-                ],
-                "hedge_cues": [{"start": s.start, "end": s.end} for s in annotation.hedge_cues],
-                "hedge_scopes": [{"start": s.start, "end": s.end} for s in annotation.hedge_scopes],
-                "uncertain": schema.label_name("uncertain", int(bool(annotation.hedge_cues))),
-            }
-        )
-    return predictions
+    """Predictions of the frozen rule pre-annotator, ``sqcorpus-rules-2.0`` (no training)."""
+    batch = premodel.preannotate_batch(premodel.sentences_from_records(records), "rules")
+    return [
+        {
+            "id": prediction["id"],
+            "entities": [
+                {"start": e["start"], "end": e["end"], "label": e["label"]}
+                for e in prediction["entities"]
+            ],
+            "hedge_cues": [
+                {"start": c["start"], "end": c["end"]} for c in prediction["hedge_cues"]
+            ],
+            "hedge_scopes": [
+                {"start": c["start"], "end": c["end"]} for c in prediction["hedge_scopes"]
+            ],
+            "uncertain": prediction["uncertain"],
+        }
+        for prediction in batch
+    ]
 
 
 # --- CRF ------------------------------------------------------------------------------------
@@ -135,6 +142,11 @@ _RUNNERS: dict[str, Callable[[Sequence[Record], Sequence[Record]], list[dict[str
 }
 
 
+def run(name: str, train: Sequence[Record], records: Sequence[Record]) -> list[dict[str, Any]]:
+    """Predictions of a baseline that needs ``train`` only (majority, rules, crf)."""
+    return _RUNNERS[name](train, records)
+
+
 def predict(
     name: str,
     split: str = "test",
@@ -142,106 +154,20 @@ def predict(
     *,
     releases_dir: Path | None = None,
 ) -> list[dict[str, Any]]:
-    """Predictions of baseline ``name`` for every sentence of ``split`` (trained on train)."""
-    if name not in _RUNNERS:
+    """Predictions of baseline ``name`` for every sentence of ``split`` (trained on train,
+    tuned on validation)."""
+    if name not in BASELINES:
         raise SqcorpusError(
-            f"unknown baseline {name!r}; expected one of {', '.join(_RUNNERS)}", field="baseline"
+            f"unknown baseline {name!r}; expected one of {', '.join(BASELINES)}", field="baseline"
         )
     schema.require_split(split)
     records = open_release(version, releases_dir).records()
+    if name == "linear":
+        from .linear import linear
+
+        return linear(records["train"], records["validation"], records[split])[0]
     return _RUNNERS[name](records["train"], records[split])
 
 
 def to_jsonl(predictions: Sequence[Mapping[str, Any]]) -> str:
     return "".join(json.dumps(p, ensure_ascii=False) + "\n" for p in predictions)
-
-
-# --- the table -----------------------------------------------------------------------------
-
-TABLE_ROWS: tuple[tuple[str, tuple[str, ...], str], ...] = (
-    ("ner", ("entities", "f1"), "NER entity F1 (strict, micro)"),
-    ("ner", ("entities_conll2003", "f1"), "NER entity F1, CoNLL-2003 types"),
-    ("stance", ("stance", "accuracy"), "Stance accuracy"),
-    ("stance", ("stance", "macro_f1"), "Stance macro-F1"),
-    ("stance", ("stance", "f_avg"), "Stance F_avg (SemEval-2016 Task 6)"),
-    ("hedging", ("uncertain", "f1"), "Uncertain-sentence F1 (CoNLL-2010 Task 1)"),
-    ("hedging", ("cues", "f1"), "Hedge cue F1 (exact span)"),
-)
-
-
-def _cell(figure: Figure | None) -> str:
-    if figure is None:
-        return "—"  # the baseline does not predict this layer
-    if figure["value"] is None:
-        return "n/a"
-    if figure["ci95"] is None:
-        return f"{figure['value']:.2f}"
-    low, high = figure["ci95"]
-    return f"{figure['value']:.2f} [{low:.2f}, {high:.2f}]"
-
-
-def _lookup(metrics: Mapping[str, Any], path: Sequence[str]) -> Figure | None:
-    """The figure at ``path``; None when the predictions lack that layer."""
-    value: Any = metrics
-    for key in path:
-        if value.get(key) is None:
-            return None
-        value = value[key]
-    return value
-
-
-def baseline_table(
-    version: str | None = None, split: str = "test", *, releases_dir: Path | None = None
-) -> str:
-    """A Markdown table of every baseline on ``split`` with 95% bootstrap intervals.
-
-    ``version=None`` is the latest release that is not a pre-release: a pre-release's test
-    split may hold no annotated sentence yet.
-    """
-    schema.require_split(split)
-    if version is None:
-        finals = [v for v in list_versions(releases_dir) if not is_prerelease(v)]
-        version = finals[-1] if finals else None
-    release = open_release(version, releases_dir)
-    resolved = release.version
-    records = release.records()
-    train, target = records["train"], records[split]
-    trained = bool(_annotated(train))
-    scored = {config: sum(is_scored(config, r) for r in target) for config in ("ner", "stance")}
-    cells: dict[tuple[str, str], str] = {}
-    for name, configs in BASELINES.items():
-        needs_training = name != "rules"
-        predictions = _RUNNERS[name](train, target) if trained or not needs_training else None
-        for config, path, label in TABLE_ROWS:
-            if config not in configs:
-                cells[label, name] = "—"
-            elif predictions is None:
-                cells[label, name] = "n/a"
-            else:
-                report = score(config, target, predictions, split=split)
-                metrics = report["metrics"]
-                cells[label, name] = "n/a" if metrics is None else _cell(_lookup(metrics, path))
-    header = (
-        f"Baselines on the `{split}` split of sqcorpus {resolved} ({scored['ner']} annotated "
-        f"sentences, {scored['stance']} with a stance), trained on `train`. Each cell: value "
-        f"[95% CI], percentile bootstrap over sentences ({BOOTSTRAP_RESAMPLES} resamples, seed "
-        f"{BOOTSTRAP_SEED}); — the baseline does not predict it; n/a undefined (no gold and "
-        "no predicted item). Regenerate with `sqcorpus baseline --table --write-readme`."
-    )
-    lines = [*textwrap.wrap(header, width=100), "", "| metric | " + " | ".join(BASELINES) + " |"]
-    lines.append("|---|" + "---|" * len(BASELINES))
-    for _, _, label in TABLE_ROWS:
-        lines.append(f"| {label} | " + " | ".join(cells[label, n] for n in BASELINES) + " |")
-    if not trained:
-        lines += ["", "No annotated sentence in `train`: the trained baselines cannot run."]
-    return "\n".join(lines) + "\n"
-
-
-# --- README block ------------------------------------------------------------------------------
-
-
-def update_readme(table: str, *, check: bool = False, path: Path | None = None) -> Generated:
-    """Put ``table`` between README.md's baseline markers (with ``check``, only compare)."""
-    path = path or paths.readme_file()
-    part = marker_block(path, README_BEGIN, README_END, "README")
-    return sync("baseline --table --write-readme", path, part, table, check=check)

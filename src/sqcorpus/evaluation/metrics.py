@@ -3,9 +3,20 @@ and predicted labels and returns figures with 95% percentile bootstrap intervals
 
 Point values come from seqeval / scikit-learn; the intervals re-compute the same figures from
 per-sentence counts, which is exact for these metrics and fast enough for 1000 resamples.
-A figure that is undefined (precision with nothing predicted, F1 of a class absent from gold
-and predictions) is ``None`` and is left out of averages, as scikit-learn does with
-``zero_division=NaN``; resamples in which it is undefined are left out of its interval.
+
+Conventions, each pinned by a test against an independent oracle:
+
+* A P/R/F1 figure that is undefined (precision with nothing predicted, F1 with neither gold
+  nor predicted items) is ``None`` ("n/a"), in the headline and per type alike; resamples in
+  which it is undefined are left out of its interval.
+* Stance macro-F1 is scikit-learn's ``f1_score(average="macro", labels=<the three classes>,
+  zero_division=0)``: a class absent from gold and predictions counts F1 = 0.
+* Stance ``semeval2016_f_avg`` is the official SemEval-2016 Task 6 scorer's arithmetic:
+  (F1(favor) + F1(against)) / 2, where P, R or F1 with a zero denominator is 0, and the sum
+  is always divided by 2.
+* CoNLL-2003 types: entities are grouped first (strict IOB2, seqeval), then mapped with
+  ``schema.TO_CONLL2003``, so an invalid ``B-GPE I-FAC`` is a one-token entity, never a LOC
+  over both tokens.
 """
 
 from __future__ import annotations
@@ -16,7 +27,7 @@ from typing import Any
 
 import numpy as np
 from seqeval.metrics import classification_report
-from seqeval.scheme import IOB2, Entities
+from seqeval.scheme import IOB2, Entities, Tokens
 from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_support
 
 from .. import schema
@@ -94,14 +105,20 @@ def _figure(value: Any, interval: Sequence[float] | None) -> Figure:
 
 
 def to_conll2003(tags: Sequence[str]) -> list[str]:
-    """Tags with entity types mapped to CoNLL-2003 (unmapped types such as MISC stay)."""
-    mapped = []
-    for tag in tags:
-        if tag == "O":
-            mapped.append(tag)
+    """Valid IOB2 tags of the sentence's entities mapped to CoNLL-2003 types.
+
+    Entities are grouped first, as seqeval's strict IOB2 mode reads them, and only then
+    mapped (types without a mapping, such as MISC, stay; DATE is dropped): tags that form no
+    valid entity become ``O`` instead of joining a neighbour that maps to the same type.
+    """
+    mapped = ["O"] * len(tags)
+    for entity in Tokens(list(tags), scheme=IOB2).entities:
+        target = schema.TO_CONLL2003.get(entity.tag, entity.tag)
+        if target is None:
             continue
-        target = schema.TO_CONLL2003.get(tag[2:], tag[2:])
-        mapped.append("O" if target is None else f"{tag[:2]}{target}")
+        mapped[entity.start] = f"B-{target}"
+        for position in range(entity.start + 1, entity.end):
+            mapped[position] = f"I-{target}"
     return mapped
 
 
@@ -130,16 +147,26 @@ def entity_scores(gold: Sequence[Sequence[str]], pred: Sequence[Sequence[str]]) 
     # seqeval reports 0 for an undefined figure; the counts say which ones are undefined.
     defined = {name: not np.isnan(v) for name, v in _prf(counts.sum(axis=0)).items()}
     micro = report["micro avg"]
-    per_type = {
-        label: {
-            "precision": float(scores["precision"]),
-            "recall": float(scores["recall"]),
-            "f1": float(scores["f1-score"]),
-            "support": int(scores["support"]),
-        }
-        for label, scores in sorted(report.items())
-        if not label.endswith(" avg")
-    }
+    per_type = {}
+    for label, scores in sorted(report.items()):
+        if label.endswith(" avg"):
+            continue
+        typed = np.array(
+            [
+                [
+                    sum(e in p for e in t if e.tag == label),
+                    sum(e.tag == label for e in p),
+                    sum(e.tag == label for e in t),
+                ]
+                for t, p in zip(true_entities, pred_entities, strict=True)
+            ],
+            dtype=float,
+        ).sum(axis=0)
+        typed_defined = {name: not np.isnan(v) for name, v in _prf(typed).items()}
+        per_type[label] = {
+            name: float(scores[key]) if typed_defined[name] else None
+            for name, key in (("precision", "precision"), ("recall", "recall"), ("f1", "f1-score"))
+        } | {"support": int(scores["support"])}
     return {
         **{
             name: _figure(micro[key] if defined[name] else None, intervals[name])
@@ -161,14 +188,17 @@ def _confusion_statistics(labels: Sequence[str]) -> Callable[[np.ndarray], dict[
         matrix = sums.reshape(*sums.shape[:-1], k, k)  # [..., gold, pred]
         tp = np.diagonal(matrix, axis1=-2, axis2=-1)
         gold, predicted = matrix.sum(axis=-1), matrix.sum(axis=-2)
-        f1 = _ratio(2 * tp, gold + predicted)  # NaN for a class absent from both sides
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN rows stay NaN
-            return {
-                "accuracy": _ratio(tp.sum(axis=-1), matrix.sum(axis=(-2, -1))),
-                "macro_f1": np.nanmean(f1, axis=-1),
-                "f_avg": np.nanmean(f1[..., [labels.index("favor"), labels.index("against")]], -1),
-            }
+        # A class absent from both sides counts F1 = 0 (scikit-learn's zero_division=0 and
+        # the official SemEval-2016 scorer alike).
+        f1 = np.nan_to_num(_ratio(2 * tp, gold + predicted), nan=0.0)
+        out = {
+            "accuracy": _ratio(tp.sum(axis=-1), matrix.sum(axis=(-2, -1))),
+            "macro_f1": f1.mean(axis=-1),
+        }
+        if "favor" in labels and "against" in labels:
+            pair = [labels.index("favor"), labels.index("against")]
+            out["semeval2016_f_avg"] = f1[..., pair].sum(axis=-1) / 2
+        return out
 
     return statistics
 
@@ -183,22 +213,32 @@ def _confusion_counts(
     return counts
 
 
+def semeval2016_f_avg(gold: Sequence[str], pred: Sequence[str]) -> float:
+    """The official SemEval-2016 Task 6 score: (F1(favor) + F1(against)) / 2.
+
+    As the official scorer computes it: per class, precision and recall are 0 when their
+    denominator is 0, F1 is 0 when P + R is 0, and the sum is always divided by 2 (so a
+    class absent from gold and predictions pulls the score down to at most 0.5).
+    """
+    _, _, f1, _ = precision_recall_fscore_support(
+        gold, pred, labels=["favor", "against"], average=None, zero_division=0
+    )
+    return float(f1.sum() / 2)
+
+
 def stance_scores(gold: Sequence[str], pred: Sequence[str]) -> dict[str, Any]:
-    """Accuracy, macro-F1 and SemEval-2016 F_avg (scikit-learn) with intervals."""
+    """Accuracy, macro-F1 (scikit-learn, zero_division=0) and the official SemEval-2016
+    F_avg, with intervals; per-class figures are ``None`` where undefined."""
     labels = list(schema.STANCE_LABELS)
-    # zero_division=NaN: a class absent from gold and predictions has no F1 and is left out
-    # of the averages instead of counting as 0.
     precision, recall, f1, support = precision_recall_fscore_support(
         gold, pred, labels=labels, average=None, zero_division=np.nan
     )
-    macro = f1_score(gold, pred, labels=labels, average="macro", zero_division=np.nan)
-    pair = [f1[labels.index("favor")], f1[labels.index("against")]]
-    f_avg = np.nan if all(np.isnan(pair)) else float(np.nanmean(pair))
+    macro = f1_score(gold, pred, labels=labels, average="macro", zero_division=0)
     intervals = _intervals(_confusion_counts(gold, pred, labels), _confusion_statistics(labels))
     return {
         "accuracy": _figure(accuracy_score(gold, pred), intervals["accuracy"]),
         "macro_f1": _figure(macro, intervals["macro_f1"]),
-        "f_avg": _figure(f_avg, intervals["f_avg"]),
+        "semeval2016_f_avg": _figure(semeval2016_f_avg(gold, pred), intervals["semeval2016_f_avg"]),
         "per_class": {
             label: {
                 "precision": _number(precision[i]),
@@ -208,6 +248,17 @@ def stance_scores(gold: Sequence[str], pred: Sequence[str]) -> dict[str, Any]:
             }
             for i, label in enumerate(labels)
         },
+    }
+
+
+def class_scores(gold: Sequence[str], pred: Sequence[str], labels: Sequence[str]) -> dict[str, Any]:
+    """Accuracy and macro-F1 (scikit-learn, ``zero_division=0``) over ``labels``, with
+    intervals: the figures of any sentence-level label other than stance (the holder)."""
+    macro = f1_score(gold, pred, labels=list(labels), average="macro", zero_division=0)
+    intervals = _intervals(_confusion_counts(gold, pred, labels), _confusion_statistics(labels))
+    return {
+        "accuracy": _figure(accuracy_score(gold, pred), intervals["accuracy"]),
+        "macro_f1": _figure(macro, intervals["macro_f1"]),
     }
 
 

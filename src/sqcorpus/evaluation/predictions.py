@@ -2,13 +2,15 @@
 gold sentence's tokens, with errors that name the file, line, id and field.
 
 Fields other than the config's are ignored, so one file can carry predictions for several
-configs.
+configs; lines for sentences of other splits of the release are ignored and counted, so one
+file can cover several splits. Every label may be given by name (``"B-PER"``, ``"favor"``)
+or by the release's ClassLabel id (the integer ``datasets`` gives you).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -70,18 +72,30 @@ def read_predictions(predictions: Path | str | Iterable[Mapping[str, Any]]) -> l
 
 
 def index_predictions(
-    rows: Sequence[PredictionRow], records: Sequence[Mapping[str, Any]], split: str
-) -> dict[str, PredictionRow]:
+    rows: Sequence[PredictionRow],
+    records: Sequence[Mapping[str, Any]],
+    split: str,
+    other_ids: Collection[str] = (),
+) -> tuple[dict[str, PredictionRow], int]:
+    """Rows of ``split``'s sentences by id, and how many rows (for ``other_ids``, the
+    sentences of the release's other splits) were ignored. Any other id is an error."""
     known = {r["id"] for r in records}
     by_id: dict[str, PredictionRow] = {}
+    seen: dict[str, int] = {}
+    ignored = 0
     for row in rows:
         sid = row.data["id"]
-        if sid not in known:
-            raise row.error(f"unknown sentence id (not in split {split!r})", "id")
-        if sid in by_id:
-            raise row.error(f"duplicate prediction (also on line {by_id[sid].line})", "id")
-        by_id[sid] = row
-    return by_id
+        if sid in seen:
+            raise row.error(f"duplicate prediction (also on line {seen[sid]})", "id")
+        seen[sid] = row.line
+        if sid in known:
+            by_id[sid] = row
+        elif sid in other_ids:
+            ignored += 1
+        else:
+            where = "the release" if other_ids else f"split {split!r}"
+            raise row.error(f"unknown sentence id (not in {where})", "id")
+    return by_id, ignored
 
 
 def require_predictions(
@@ -99,17 +113,38 @@ def require_predictions(
 # --- parsing prediction fields ---------------------------------------------------------------
 
 
+def label_value(row: PredictionRow, field: str, value: Any, names: Sequence[str]) -> str:
+    """A label given by name or by ClassLabel id (its index in ``names``), as its name."""
+    if _is_int(value):
+        if 0 <= value < len(names):
+            return names[value]
+        raise row.error(f"label id {value} is out of range 0..{len(names) - 1}", field)
+    if isinstance(value, str) and value in names:
+        return value
+    raise row.error(f"unknown label {value!r}; expected one of {', '.join(names)}", field)
+
+
 def check_tags(
-    row: PredictionRow, field: str, tags: Any, record: Mapping[str, Any], types: set[str]
+    row: PredictionRow,
+    field: str,
+    tags: Any,
+    record: Mapping[str, Any],
+    types: set[str],
+    ids: Sequence[str],
 ) -> list[str]:
-    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
-        raise row.error("must be a list of tag strings", field)
+    """IOB2 tags as names; a tag may be a name (of ``types``) or a ClassLabel id of ``ids``."""
+    if not isinstance(tags, list) or not all(isinstance(t, str) or _is_int(t) for t in tags):
+        raise row.error("must be a list of tag names or ClassLabel ids", field)
     if len(tags) != len(record["tokens"]):
         raise row.error(f"{len(tags)} tags for a sentence of {len(record['tokens'])} tokens", field)
+    names = []
     for position, tag in enumerate(tags):
+        if _is_int(tag):
+            tag = label_value(row, f"{field}[{position}]", tag, ids)
         if tag != "O" and not (tag[:2] in ("B-", "I-") and tag[2:] in types):
             raise row.error(f"unknown label {tag!r} at token {position}", field)
-    return tags
+        names.append(tag)
+    return names
 
 
 def _is_int(value: Any) -> bool:
@@ -127,6 +162,7 @@ def prediction_spans(
     if not isinstance(spans, list):
         raise row.error("must be a list of span objects", field)
     out = []
+    seen: dict[tuple[int, int], int] = {}
     for position, span in enumerate(spans):
         where = f"{field}[{position}]"
         if not isinstance(span, Mapping):
@@ -142,9 +178,19 @@ def prediction_spans(
                 f"span [{start}, {end}) {record['text'][start:end]!r} is off token boundaries",
                 where,
             )
-        label = span.get("label") if labels is not None else ""
-        if labels is not None and (not isinstance(label, str) or label not in labels):
-            raise row.error(f"unknown label {label!r}", f"{where}.label")
+        # The same span twice is refused in every layer, as the converter refuses it.
+        if (start, end) in seen:
+            raise row.error(
+                f"duplicate span [{start}, {end}) (also {field}[{seen[start, end]}])", where
+            )
+        seen[start, end] = position
+        label: Any = ""
+        if labels is not None:
+            label = span.get("label")
+            if _is_int(label):  # a ClassLabel id of the release's entity labels
+                label = label_value(row, f"{where}.label", label, schema.ENTITY_LABELS)
+            if not isinstance(label, str) or label not in labels:
+                raise row.error(f"unknown label {label!r}", f"{where}.label")
         out.append((start, end, str(label)))
     return out
 

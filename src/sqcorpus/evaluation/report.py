@@ -31,8 +31,14 @@ def headline(report: Mapping[str, Any]) -> list[tuple[str, Figure]]:
     if stance:
         out += [
             ("stance accuracy", stance["accuracy"]),
-            ("stance macro-F1", stance["macro_f1"]),
-            ("stance F_avg (SemEval-2016)", stance["f_avg"]),
+            ("stance macro-F1 (scikit-learn, zero_division=0)", stance["macro_f1"]),
+            ("stance F_avg (SemEval-2016 official)", stance["semeval2016_f_avg"]),
+        ]
+    holder = metrics.get("stance_holder")
+    if holder:
+        out += [
+            ("stance holder accuracy", holder["accuracy"]),
+            ("stance holder macro-F1", holder["macro_f1"]),
         ]
     return out
 
@@ -63,6 +69,8 @@ def format_report(report: Mapping[str, Any]) -> str:
             else ""
         ),
     ]
+    if report.get("ignored_other_splits"):
+        lines.append(f"{report['ignored_other_splits']} prediction lines for other splits ignored")
     if report.get("metrics") is None:
         lines.append(report.get("note", "nothing to score"))
         return "\n".join(lines)

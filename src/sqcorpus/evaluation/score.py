@@ -2,21 +2,24 @@
 (predictions are read in ``predictions``, figures computed in ``metrics``, shown by ``report``).
 
 * NER: entity-level strict P/R/F1 (seqeval, ``mode="strict"``, IOB2), micro and per type,
-  also after mapping both sides to CoNLL-2003 types (``schema.TO_CONLL2003``).
-* Stance: accuracy, macro-F1 over the three classes (scikit-learn) and the SemEval-2016
-  Task 6 score F_avg, the mean of F1(favor) and F1(against).
+  also with both sides' entities grouped first, then mapped to CoNLL-2003 types
+  (``schema.TO_CONLL2003``).
+* Stance: accuracy, macro-F1 over the three classes (scikit-learn, ``zero_division=0``) and
+  the official SemEval-2016 Task 6 score F_avg, (F1(favor) + F1(against)) / 2 with a class
+  absent from both sides counting 0.
 * Hedging: CoNLL-2010 Task 1 P/R/F1 of the ``uncertain`` class, and cue and scope P/R/F1 by
   exact span match.
 
 Every headline figure has a 95% percentile bootstrap interval over sentences (fixed seed).
 Point values come from seqeval / scikit-learn; the intervals re-compute the same figures from
 per-sentence counts, which is exact for these metrics and fast enough for 1000 resamples.
-A figure that is undefined (precision with nothing predicted, F1 of a class absent from gold
-and predictions) is ``None`` and is left out of averages, as scikit-learn does with
-``zero_division=NaN``; resamples in which it is undefined are left out of its interval.
+A P/R/F1 figure that is undefined (precision with nothing predicted) is ``None``, shown as
+n/a; resamples in which it is undefined are left out of its interval (see ``metrics``).
 
-Predictions are JSON objects keyed by sentence ``id``; fields other than the config's are
-ignored, so one file can carry predictions for several configs (``ner_tags`` wins over
+Predictions are JSON objects keyed by sentence ``id``, labels by name or ClassLabel id (the
+format is documented in README.md and ``sqcorpus evaluate --help``); lines for the release's
+other splits are ignored and counted; fields other than the config's are ignored, so one file
+can carry predictions for several configs (``ner_tags`` wins over
 ``entities``, ``hedge_tags`` over ``hedge_cues``; a missing ``uncertain`` follows from the
 cues). Sentences whose gold label is missing (``-1``, an unannotated sentence of a
 pre-release) are excluded and counted; they need no prediction.
@@ -24,7 +27,7 @@ pre-release) are excluded and counted; they need no prediction.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +38,7 @@ from .metrics import (
     BOOTSTRAP_SEED,
     CONFIDENCE,
     binary_scores,
+    class_scores,
     entity_scores,
     span_scores,
     stance_scores,
@@ -44,6 +48,7 @@ from .predictions import (
     PredictionRow,
     check_tags,
     index_predictions,
+    label_value,
     prediction_spans,
     read_predictions,
     require_predictions,
@@ -60,7 +65,8 @@ def _score_ner(
     pred = []
     for record, row in zip(records, rows, strict=True):
         if "ner_tags" in row.data:
-            pred.append(check_tags(row, "ner_tags", row.data["ner_tags"], record, types))
+            tags = row.data["ner_tags"]
+            pred.append(check_tags(row, "ner_tags", tags, record, types, schema.NER_TAGS))
         elif "entities" in row.data:
             spans = prediction_spans(row, "entities", row.data["entities"], record, types)
             pred.append(spans_to_tags(row, "entities", spans, record))
@@ -83,16 +89,21 @@ def _score_stance(
     records: Sequence[Mapping[str, Any]], rows: Sequence[PredictionRow]
 ) -> dict[str, Any]:
     gold = schema.class_label("stance").int2str([r["stance"] for r in records])
-    pred = []
-    for row in rows:
-        value = row.data.get("stance")
-        if value not in schema.STANCE_LABELS:
-            raise row.error(
-                f"unknown label {value!r}; expected one of {', '.join(schema.STANCE_LABELS)}",
-                "stance",
-            )
-        pred.append(value)
-    return {"stance": stance_scores(gold, pred)}
+    pred = [
+        label_value(row, "stance", row.data.get("stance"), schema.STANCE_LABELS) for row in rows
+    ]
+    result: dict[str, Any] = {"stance": stance_scores(gold, pred), "stance_holder": None}
+    # The holder is scored when the predictions carry it (it is optional).
+    if any("stance_holder" in row.data for row in rows):
+        holders = [
+            label_value(row, "stance_holder", row.data.get("stance_holder"), schema.HOLDER_LABELS)
+            for row in rows
+        ]
+        gold_holders = schema.class_label("stance_holder").int2str(
+            [r["stance_holder"] for r in records]
+        )
+        result["stance_holder"] = class_scores(gold_holders, holders, schema.HOLDER_LABELS)
+    return result
 
 
 def _uncertain_value(row: PredictionRow, cues: list[tuple[int, int]] | None) -> bool:
@@ -105,11 +116,7 @@ def _uncertain_value(row: PredictionRow, cues: list[tuple[int, int]] | None) -> 
     value = row.data["uncertain"]
     if isinstance(value, bool):
         return value
-    if value not in schema.UNCERTAINTY_LABELS:
-        raise row.error(
-            f"unknown label {value!r}; expected certain, uncertain or a boolean", "uncertain"
-        )
-    return value == "uncertain"
+    return label_value(row, "uncertain", value, schema.UNCERTAINTY_LABELS) == "uncertain"
 
 
 def _score_hedging(
@@ -126,7 +133,9 @@ def _score_hedging(
     for record, row in zip(records, rows, strict=True):
         cues: list[tuple[int, int]] | None = None
         if "hedge_tags" in row.data:
-            tags = check_tags(row, "hedge_tags", row.data["hedge_tags"], record, {"CUE"})
+            tags = check_tags(
+                row, "hedge_tags", row.data["hedge_tags"], record, {"CUE"}, schema.HEDGE_TAGS
+            )
             cues = [(s, e) for s, e, _ in tag_spans(record, tags)]
         elif "hedge_cues" in row.data:
             cues = [
@@ -184,12 +193,16 @@ def score(
     predictions: Path | str | Iterable[Mapping[str, Any]],
     *,
     split: str = "test",
+    other_ids: Collection[str] = (),
 ) -> dict[str, Any]:
-    """Score predictions against gold records (rows of the ``sentences`` config)."""
+    """Score predictions against gold records (rows of the ``sentences`` config).
+
+    Prediction lines for ``other_ids`` (the release's other splits) are ignored and counted.
+    """
     schema.require_config(config, schema.EVAL_CONFIGS)
     rows = read_predictions(predictions)
     source = str(predictions) if isinstance(predictions, str | Path) else "<predictions>"
-    by_id = index_predictions(rows, records, split)
+    by_id, ignored = index_predictions(rows, records, split, other_ids)
     scored = [r for r in records if is_scored(config, r)]
     report: dict[str, Any] = {
         "config": config,
@@ -198,6 +211,7 @@ def score(
         "sentences": len(records),
         "scored": len(scored),
         "excluded_missing_gold": len(records) - len(scored),
+        "ignored_other_splits": ignored,
         "bootstrap": {
             "method": "percentile, sentences resampled with replacement",
             "resamples": BOOTSTRAP_RESAMPLES,
@@ -234,5 +248,7 @@ def evaluate_release(
     split: str = "test",
 ) -> dict[str, Any]:
     """Score predictions against a split of a resolved release."""
-    report = score(config, release.records()[split], predictions, split=split)
+    records = release.records()
+    others = {r["id"] for name, rows in records.items() if name != split for r in rows}
+    report = score(config, records[split], predictions, split=split, other_ids=others)
     return {"version": release.version, **report}

@@ -1,4 +1,5 @@
-"""Exports of a release for other tools: CoNLL-2003 style columns, JSON Lines, spaCy DocBin.
+"""Exports of a release for other tools: CoNLL-2003 style columns, JSON Lines, spaCy DocBin,
+and the Albanian-English parallel side (``parallel``).
 
 Every export is written from the verified release (:meth:`Release.records`), one file a split, to
 a temporary path renamed into place, so a failed export never leaves half a file.
@@ -14,28 +15,18 @@ from typing import Any
 from .. import schema
 from ..errors import SqcorpusError
 from ..files import write_atomic
+from .naming import named_record
+from .parallel import to_parallel
 from .store import open_release
 
-FORMATS: dict[str, str] = {"conll": ".conll", "jsonl": ".jsonl", "spacy": ".spacy"}
+FORMATS: dict[str, str] = {
+    "conll": ".conll",
+    "jsonl": ".jsonl",
+    "spacy": ".spacy",
+    "parallel": ".parallel.jsonl",
+}
 DOCSTART = "-DOCSTART- -X- O O"
 """The CoNLL-2003 document separator line (readers skip lines starting with -DOCSTART-)."""
-
-
-def named_record(record: Mapping[str, Any], columns: Iterable[str] | None = None) -> dict[str, Any]:
-    """A release row with labels as names (``None`` for a missing sentence-level label)."""
-    out: dict[str, Any] = {}
-    for name in columns if columns is not None else record:
-        value = record[name]
-        if name in ("ner_tags", "hedge_tags"):
-            value = schema.label_names(name, value)
-        elif name == "entities":
-            value = [{**e, "label": schema.label_name(name, e["label"])} for e in value]
-        elif name in schema.SENTENCE_LABELS:
-            value = schema.label_name(name, value)
-        elif name in ("hedge_cues", "hedge_scopes"):
-            value = [dict(span) for span in value]
-        out[name] = value
-    return out
 
 
 def _ordered(records: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
@@ -135,12 +126,26 @@ def _token_span(record: Mapping[str, Any], span: Mapping[str, Any]) -> tuple[int
     return first, last + 1
 
 
-def to_docs(records: Iterable[Mapping[str, Any]], nlp: Any = None) -> list[Any]:
-    """spaCy Docs over the release tokens: entities as ``doc.ents``, hedge cues and scopes
-    in ``doc.spans``, stance and uncertainty (when annotated) in ``doc.cats``."""
+TOKEN_LEVEL: frozenset[str] = frozenset(
+    {"tokens", "token_starts", "token_ends", "entities", "ner_tags"}
+    | {"hedge_cues", "hedge_scopes", "hedge_tags"}
+)
+"""Columns a spaCy Doc carries as tokens, ``doc.ents`` or ``doc.spans``; all others are
+sentence-level and go to ``doc.user_data``."""
+
+
+def to_docs(
+    records: Iterable[Mapping[str, Any]], config: str = "sentences", nlp: Any = None
+) -> list[Any]:
+    """spaCy Docs over the release tokens with the layers of ``config``: entities as
+    ``doc.ents``, hedge cues and scopes in ``doc.spans``, stance and uncertainty (when
+    annotated) one-hot in ``doc.cats``, and every sentence-level field of the config (labels
+    as names, ``None`` where missing: stance_holder, stance_target, source, text_license, …)
+    in ``doc.user_data``."""
     spacy = _require_spacy()
     from spacy.tokens import Doc, Span
 
+    columns = schema.CONFIGS[schema.require_config(config)]
     nlp = nlp or spacy.blank("sq")
     docs = []
     for record in _ordered(records):
@@ -148,31 +153,36 @@ def to_docs(records: Iterable[Mapping[str, Any]], nlp: Any = None) -> list[Any]:
         # A single space is all a spaCy token can carry; the words and offsets are what count.
         spaces = [e < s for e, s in zip(ends, [*starts[1:], len(record["text"])], strict=True)]
         doc = Doc(nlp.vocab, words=list(record["tokens"]), spaces=spaces)
-        doc.ents = [
-            Span(
-                doc, *_token_span(record, e), label=schema.label_names("entities", [e["label"]])[0]
-            )
-            for e in record["entities"]
-        ]
+        if "entities" in columns:
+            doc.ents = [
+                Span(
+                    doc,
+                    *_token_span(record, e),
+                    label=schema.label_names("entities", [e["label"]])[0],
+                )
+                for e in record["entities"]
+            ]
         for key in ("hedge_cues", "hedge_scopes"):
-            doc.spans[key] = [Span(doc, *_token_span(record, s)) for s in record[key]]
+            if key in columns:
+                doc.spans[key] = [Span(doc, *_token_span(record, s)) for s in record[key]]
         for field in ("stance", "uncertain"):
-            if record[field] != schema.MISSING_LABEL:
+            if field in columns and record[field] != schema.MISSING_LABEL:
                 for position, name in enumerate(schema.SENTENCE_LABELS[field]):
                     doc.cats[f"{field}:{name}"] = float(position == record[field])
-        doc.user_data["id"] = record["id"]
-        doc.user_data["doc_id"] = record["doc_id"]
+        # A 1.x release has no provenance fields: only the fields the record has are kept.
+        sentence_level = [c for c in columns if c not in TOKEN_LEVEL and c in record]
+        doc.user_data.update(named_record(record, sentence_level))
         docs.append(doc)
     return docs
 
 
-def to_docbin(records: Iterable[Mapping[str, Any]]) -> bytes:
+def to_docbin(records: Iterable[Mapping[str, Any]], config: str = "sentences") -> bytes:
     """A serialized spaCy ``DocBin`` of :func:`to_docs` (user data kept)."""
     _require_spacy()
     from spacy.tokens import DocBin
 
     docbin = DocBin(store_user_data=True)
-    for doc in to_docs(records):
+    for doc in to_docs(records, config):
         docbin.add(doc)
     return docbin.to_bytes()
 
@@ -182,11 +192,20 @@ def render(fmt: str, records: Sequence[Mapping[str, Any]], config: str) -> bytes
     writers: dict[str, Callable[[], bytes]] = {
         "conll": lambda: to_conll(records, config).encode("utf-8"),
         "jsonl": lambda: to_jsonl(records, config).encode("utf-8"),
-        "spacy": lambda: to_docbin(records),
+        "spacy": lambda: to_docbin(records, config),
+        "parallel": lambda: to_parallel(records, config).encode("utf-8"),
     }
     if fmt not in writers:
         raise SqcorpusError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
     return writers[fmt]()
+
+
+def _check_options(fmt: str, config: str | None, split: str | None) -> str:
+    if fmt not in FORMATS:
+        raise SqcorpusError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    if split is not None:
+        schema.require_split(split)
+    return schema.require_config(config or schema.DEFAULT_CONFIG)
 
 
 def export(
@@ -200,12 +219,21 @@ def export(
 ) -> list[Path]:
     """Export a release: with ``split``, ``out`` is one file; without, ``out`` is a folder
     receiving ``<split><ext>`` for every split. Returns the files written."""
-    if fmt not in FORMATS:
-        raise SqcorpusError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
-    config = schema.require_config(config or schema.DEFAULT_CONFIG)
-    if split is not None:
-        schema.require_split(split)
+    _check_options(fmt, config, split)  # bad options fail before any release is read
     records = open_release(version, releases_dir).records()
+    return export_records(fmt, out, records, config=config, split=split)
+
+
+def export_records(
+    fmt: str,
+    out: Path,
+    records: Mapping[str, Sequence[Mapping[str, Any]]],
+    *,
+    config: str | None = None,
+    split: str | None = None,
+) -> list[Path]:
+    """:func:`export` of a resolved release's records (``{split: records}``)."""
+    config = _check_options(fmt, config, split)
     targets = (
         {split: out}
         if split is not None
