@@ -200,7 +200,7 @@ def pulled(
 def test_push_imports_every_sentence_once_with_a_prediction(
     server: studio.LocalServer, pushed: tuple[studio.PushSummary, studio.PushSummary]
 ) -> None:
-    from sqcorpus.annotate.preannotate import MODEL_VERSION
+    from sqcorpus.annotate.provenance import RULES_2 as MODEL_VERSION  # the frozen pre-annotator
 
     first, second = pushed
     sentences = article_sentences()
