@@ -370,16 +370,21 @@ def _run_cite(args: argparse.Namespace) -> int:
 
 
 def _add_croissant(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("croissant", help="regenerate a release's croissant.json (Croissant 1.1)")
+    p = sub.add_parser(
+        "croissant", help="check a release's croissant.json (Croissant 1.1), or write it --out"
+    )
     p.add_argument("--version", help="release X.Y.Z (default: the latest)")
     p.add_argument("--check", action="store_true", help="exit 1 if croissant.json is stale")
+    p.add_argument(
+        "--out", type=Path, help="write it here (a release's own file is never rewritten)"
+    )
     p.set_defaults(run=_run_croissant)
 
 
 def _run_croissant(args: argparse.Namespace) -> int:
     from .release.croissant import update_croissant
 
-    return _report(update_croissant(args.version, check=args.check), args.check)
+    return _report(update_croissant(args.version, check=args.check, out=args.out), args.check)
 
 
 def _add_diff(sub: argparse._SubParsersAction) -> None:
