@@ -12,7 +12,10 @@ Longer than 400 lines because every subcommand's arguments are declared here, on
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from functools import cached_property
@@ -442,14 +445,38 @@ def _parser(adders: Sequence[Adder]) -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; every failure is one line on stderr and a non-zero exit.
+
+    Bad input raises :class:`SqcorpusError` where it is found. The OS errors below are the
+    last line of defence (each write already names its file): a reader that closed the pipe
+    (``| head``), an interrupt, and any other OS error are one line, never a traceback.
+    """
     args = _parser(COMMANDS).parse_args(argv)
     try:
         return args.run(args)
     except SqcorpusError as err:
-        print(f"sqcorpus {args.command}: error: {err}", file=sys.stderr)
-        return 1
+        return _fail(args.command, str(err))
     except KeyboardInterrupt:
+        _fail(args.command, "interrupted")
         return 130
+    except BrokenPipeError:
+        # Python would flush stdout again at exit and fail once more: point it at /dev/null.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return _fail(args.command, "output closed before everything was written (broken pipe)")
+    except OSError as err:
+        reason = "disk full" if err.errno == errno.ENOSPC else (err.strerror or str(err))
+        where = f"{err.filename}: " if err.filename else ""
+        return _fail(args.command, f"{where}{reason}")
+    except RecursionError:
+        return _fail(args.command, "input nested too deeply")
+
+
+def _fail(command: str, message: str) -> int:
+    # If stderr itself is gone, the exit status still says it failed.
+    with contextlib.suppress(OSError):
+        print(f"sqcorpus {command}: error: {message}", file=sys.stderr)
+    return 1
 
 
 if __name__ == "__main__":

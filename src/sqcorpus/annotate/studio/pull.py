@@ -17,6 +17,7 @@ from label_studio_sdk import LabelStudio
 from ... import paths, schema
 from ...errors import SqcorpusError
 from ...files import json_text, write_atomic
+from ...text.corpus import DOC_ID_PATTERN
 from ..tasks import annotator_name
 from .client import DEFAULT_PROJECT, checked_project
 from .connection import (
@@ -98,14 +99,38 @@ def _pulled_tasks(
     tasks = pseudonymize(raw, pseudonyms, _users(client, conn))
     pseudonyms.save()
     for task in tasks:
-        data = task.get("data")
+        data = task.get("data") if isinstance(task, dict) else None
         if not isinstance(data, dict) or not isinstance(data.get("doc_id"), str):
             raise SqcorpusError(
                 "task has no document id (was it imported by `sqcorpus studio push`?)",
-                item=task.get("id"),
+                item=_task_id(task),
+                field="data.doc_id",
+            )
+        # The doc id names the file written: anyone who can edit a task on the server could
+        # otherwise make a pull write ``../anything.json`` or an absolute path.
+        if not DOC_ID_PATTERN.fullmatch(data["doc_id"]):
+            raise SqcorpusError(
+                "not a document id (lower-case ASCII words joined by '-'); nothing was written",
+                item=_task_id(task),
                 field="data.doc_id",
             )
     return [_tidy(task) for task in tasks]
+
+
+def _task_id(task: Any) -> str | int | None:
+    task_id = task.get("id") if isinstance(task, dict) else None
+    return task_id if isinstance(task_id, str | int) else None
+
+
+def export_path(folder: Path, doc_id: str) -> Path:
+    """``<folder>/<doc_id>.json``, for a doc id that is a full match of the pattern and whose
+    file, resolved, lies inside ``folder``."""
+    if not DOC_ID_PATTERN.fullmatch(doc_id):
+        raise SqcorpusError("not a document id", item=doc_id, field="data.doc_id")
+    path = folder / f"{doc_id}.json"
+    if not path.resolve().is_relative_to(folder.resolve()):
+        raise SqcorpusError("the export file would lie outside its folder", file=path)
+    return path
 
 
 def export_json(tasks: Sequence[Mapping[str, Any]]) -> str:
@@ -141,7 +166,7 @@ def pull(
         by_doc.setdefault(task["data"]["doc_id"], []).append(task)
     target = out or paths.exports_dir()
     contents = {
-        target / f"{doc}.json": export_json(sorted(items, key=_sort_key))
+        export_path(target, doc): export_json(sorted(items, key=_sort_key))
         for doc, items in sorted(by_doc.items())
     }
     for path, content in contents.items():
