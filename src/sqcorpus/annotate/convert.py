@@ -13,7 +13,7 @@ import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from .. import schema
 from ..errors import SqcorpusError
@@ -92,17 +92,18 @@ class Where:
         return SqcorpusError(message, file=self.file, item=self.item, field=field)
 
 
-def _is_offset(value: Any) -> bool:
+def _is_offset(value: Any) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _aligned_span(
     value: Mapping[str, Any], text: str, tokens: Sequence[Token], where: Where, field: str
 ) -> Span:
-    start, end, labels = value.get("start"), value.get("end"), value.get("labels")
+    raw_start, raw_end, labels = value.get("start"), value.get("end"), value.get("labels")
     # Integers only: a string, a float (NaN, Infinity, 3.5) or a boolean is no offset.
-    if not (_is_offset(start) and _is_offset(end)):
+    if not (_is_offset(raw_start) and _is_offset(raw_end)):
         raise where.error("span needs integer start and end", field)
+    start, end = raw_start, raw_end
     if not (isinstance(labels, list) and len(labels) == 1 and isinstance(labels[0], str)):
         raise where.error("span needs exactly one label (a string)", field)
     label = labels[0]

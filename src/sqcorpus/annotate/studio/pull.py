@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 from collections import Counter
@@ -16,7 +15,7 @@ from label_studio_sdk import LabelStudio
 
 from ... import paths, schema
 from ...errors import SqcorpusError
-from ...files import json_text, write_atomic
+from ...files import json_text, parse_json, write_atomic
 from ...text.corpus import DOC_ID_PATTERN
 from ..tasks import annotator_name
 from .client import DEFAULT_PROJECT, checked_project
@@ -61,8 +60,8 @@ def _export_tasks(client: LabelStudio, conn: Connection, project_id: int) -> lis
         )
         client.projects.exports.delete(project_id, export_id)
     try:
-        tasks = json.loads(content)
-    except json.JSONDecodeError as err:
+        tasks = parse_json(content.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as err:
         raise SqcorpusError(f"the export is not JSON: {err}", item=project_id) from None
     if not isinstance(tasks, list):
         raise SqcorpusError("the export is not a list of tasks", item=project_id)
