@@ -22,7 +22,7 @@ from functools import cached_property
 from pathlib import Path
 
 from .errors import SqcorpusError
-from .files import write_atomic
+from .files import refuse_inside_release, write_atomic
 from .generated import Generated
 
 
@@ -453,7 +453,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     args = _parser(COMMANDS).parse_args(argv)
     try:
-        return args.run(args)
+        # Fail before any work when an output would land inside a release.
+        for name in ("out", "json_out"):
+            if isinstance(getattr(args, name, None), Path):
+                refuse_inside_release(getattr(args, name))
+        status: int = args.run(args)
+        sys.stdout.flush()  # a full disk or a closed pipe shows here, not after exit
+        return status
     except SqcorpusError as err:
         return _fail(args.command, str(err))
     except KeyboardInterrupt:

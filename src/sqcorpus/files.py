@@ -58,7 +58,7 @@ def refuse_inside_release(path: Path, *, staging: bool = False) -> Path:
             "(only `sqcorpus build` adds a new version)",
             file=path,
         )
-    for folder in resolved.parents:
+    for folder in (resolved, *resolved.parents):
         if RELEASE_FOLDER.fullmatch(folder.name) and (folder / "manifest.json").is_file():
             if staging and folder.parent.name.startswith(STAGING_PREFIX):
                 break

@@ -97,6 +97,15 @@ def _pulled_tasks(
     pseudonyms = Pseudonyms.load(data_dir / PSEUDONYM_FILE)
     tasks = pseudonymize(raw, pseudonyms, _users(client, conn))
     pseudonyms.save()
+    return [_tidy(task) for task in checked_tasks(tasks)]
+
+
+def checked_tasks(tasks: list[Any]) -> list[dict[str, Any]]:
+    """``tasks`` if each is an object with a document id that can name a file, else one error.
+
+    The doc id names the file a pull writes: anyone who can edit a task on the server could
+    otherwise make a pull write ``../anything.json`` or an absolute path.
+    """
     for task in tasks:
         data = task.get("data") if isinstance(task, dict) else None
         if not isinstance(data, dict) or not isinstance(data.get("doc_id"), str):
@@ -105,15 +114,13 @@ def _pulled_tasks(
                 item=_task_id(task),
                 field="data.doc_id",
             )
-        # The doc id names the file written: anyone who can edit a task on the server could
-        # otherwise make a pull write ``../anything.json`` or an absolute path.
         if not DOC_ID_PATTERN.fullmatch(data["doc_id"]):
             raise SqcorpusError(
                 "not a document id (lower-case ASCII words joined by '-'); nothing was written",
                 item=_task_id(task),
                 field="data.doc_id",
             )
-    return [_tidy(task) for task in tasks]
+    return tasks
 
 
 def _task_id(task: Any) -> str | int | None:
