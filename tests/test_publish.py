@@ -382,7 +382,7 @@ def test_croissant_cli_check(
 def test_croissant_of_the_repository_is_current_and_valid(at_repository: None) -> None:
     version = repo_latest()
     result = update_croissant(version, check=True, releases_dir=REPO_RELEASES)
-    assert not result.changed, f"{result.difference}: run `sqcorpus croissant`"
+    assert not result.changed, f"{result.difference}: the release's croissant.json is stale"
     validated = mlcroissant_validate(REPO_RELEASES / version / CROISSANT)
     assert validated.returncode == 0, validated.stdout + validated.stderr
 

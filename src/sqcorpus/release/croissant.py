@@ -1,7 +1,8 @@
 """Croissant metadata (MLCommons Croissant 1.1 JSON-LD) for a release: ``croissant.json``.
 
-Written by ``sqcorpus.release.build_release`` at the end of every build (through
-:func:`write_croissant`) and by ``sqcorpus croissant``. The JSON-LD is built with
+Written once by ``sqcorpus.release.build_release`` into the release being built (through
+:func:`write_croissant`); ``sqcorpus croissant`` checks it, or writes a fresh copy elsewhere,
+and never rewrites a release's own file (releases are write-once). The JSON-LD is built with
 ``mlcroissant``'s own node classes, so the ``@context`` and property names are the ones the
 reference implementation reads. One ``FileObject`` per Parquet file (with its sha256 from the
 manifest), one ``RecordSet`` per config and split, and one enumeration ``RecordSet`` per label
