@@ -355,11 +355,16 @@ def malformed_exports(work: Path) -> list[Attack]:
 
 def versions(work: Path) -> list[Attack]:
     exports = str(work / "export.json")
-    return [
-        Attack("version", repr(v), lambda r, v=v: ["build", "--version", v, "--annotations",
-               exports, "--out", str(r / "corpus" / "releases")])
-        for v in ("2.0.0\n", "\u0661.0.0", "9" * 400 + ".0.0", "../2.0.0", "2.0.0/../../x")
-    ]  # fmt: skip
+    attacks = []
+    for version in ("2.0.0\n", "\u0661.0.0", "9" * 400 + ".0.0", "../2.0.0", "2.0.0/../../x"):
+
+        def argv(root: Path, version: str = version) -> list[str]:
+            return ["build", "--version", version, "--annotations", exports,
+                    "--out", str(root / "corpus" / "releases")]  # fmt: skip
+
+        shown = repr(version if len(version) < 20 else version[:8] + "...")
+        attacks.append(Attack("version", shown, argv))
+    return attacks
 
 
 def predictions(work: Path) -> list[Attack]:
