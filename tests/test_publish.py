@@ -356,22 +356,33 @@ def test_croissant_with_a_wrong_sha256_fails_to_read(published: Published, tmp_p
     assert "0" * 64 in str(raised.value.__cause__)  # the cause: the hash does not match
 
 
-def test_croissant_cli_check(at_root: Published, capsys: pytest.CaptureFixture[str]) -> None:
+def test_croissant_cli_check(
+    at_root: Published, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """``croissant`` checks a release's file, and never rewrites it (issue 10: releases are
+    write-once); what it should be can be written elsewhere with ``--out``."""
     path = at_root.releases / "1.0.0" / CROISSANT
     original = path.read_text(encoding="utf-8")
     assert main(["croissant", "--version", "1.0.0", "--check"]) == 0
-    path.write_text(original.replace('"1.0.0"', '"9.9.9"', 1), encoding="utf-8")
+    assert main(["croissant", "--version", "1.0.0"]) == 0  # up to date: nothing to write
+    edited = original.replace('"1.0.0"', '"9.9.9"', 1)
+    path.write_text(edited, encoding="utf-8")
     assert main(["croissant", "--version", "1.0.0", "--check"]) == 1
     assert "croissant.json line" in capsys.readouterr().err
-    assert main(["croissant", "--version", "1.0.0"]) == 0
-    assert path.read_text(encoding="utf-8") == original
+    assert main(["croissant", "--version", "1.0.0"]) == 1
+    assert "releases are write-once" in capsys.readouterr().err
+    assert path.read_text(encoding="utf-8") == edited
+    out = tmp_path / "croissant.json"
+    assert main(["croissant", "--version", "1.0.0", "--out", str(out)]) == 0
+    assert out.read_text(encoding="utf-8") == original
+    path.write_text(original, encoding="utf-8")
     assert update_croissant("1.0.0", check=True).changed is False
 
 
 def test_croissant_of_the_repository_is_current_and_valid(at_repository: None) -> None:
     version = repo_latest()
     result = update_croissant(version, check=True, releases_dir=REPO_RELEASES)
-    assert not result.changed, f"{result.difference}: run `sqcorpus croissant`"
+    assert not result.changed, f"{result.difference}: the release's croissant.json is stale"
     validated = mlcroissant_validate(REPO_RELEASES / version / CROISSANT)
     assert validated.returncode == 0, validated.stdout + validated.stderr
 

@@ -32,21 +32,36 @@ def fake_release(root: Path, version: str, config: str = "ner") -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(f"{version} {split}".encode())
         files[f"{config}/{split}.parquet"] = {
-            "sha256": hashlib.sha256(path.read_bytes()).hexdigest()
+            "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+            "num_rows": 1,
+            "num_bytes": path.stat().st_size,
         }
     (folder / "manifest.json").write_text(json.dumps({"version": version, "files": files}))
+    (folder / "croissant.json").write_text("{}")  # derived from the manifest, not listed in it
     return folder
 
 
-def test_versions_are_semantic_folders_with_a_manifest_in_version_order(tmp_path: Path) -> None:
+def test_versions_are_semantic_folders_in_version_order(tmp_path: Path) -> None:
     for version in ("1.10.0", "1.2.0", "0.9.1"):
         fake_release(tmp_path, version)
-    (tmp_path / "2.0.0").mkdir()  # no manifest: not a release (e.g. a failed copy)
     (tmp_path / "latest").mkdir()
+    (tmp_path / ".2.0.0-abcd").mkdir()  # a build's staging folder
     assert list_versions(tmp_path) == ["0.9.1", "1.2.0", "1.10.0"]
     assert list_versions(tmp_path / "missing") == []
     assert resolve_version(None, tmp_path) == "1.10.0"
     assert resolve_version("1.2.0", tmp_path) == "1.2.0"
+
+
+def test_a_version_folder_without_manifest_is_an_error_not_a_fallback(tmp_path: Path) -> None:
+    """Issue 10, defect 7: deleting the latest release's manifest made ``load()`` serve the
+    previous release with exit 0 (the folder was skipped). It is now an error naming it."""
+    for version in ("1.0.0", "1.0.1"):
+        fake_release(tmp_path, version)
+    (tmp_path / "1.0.1" / "manifest.json").unlink()
+    assert list_versions(tmp_path) == ["1.0.0", "1.0.1"]
+    with pytest.raises(SqcorpusError, match=r"1\.0\.1.*has no manifest"):
+        open_release(None, tmp_path)
+    assert open_release("1.0.0", tmp_path).version == "1.0.0"
 
 
 @pytest.mark.parametrize(
@@ -99,11 +114,11 @@ def test_verified_files_refuse_an_edited_a_missing_and_an_unlisted_file(tmp_path
         SqcorpusError, match=re.escape("test.parquet, field 'sha256': sha256 does not match")
     ):
         release.verified_files("ner")
+    with pytest.raises(SqcorpusError, match=re.escape("stance/train.parquet: file is not listed")):
+        release.verified_files("stance")
     (folder / "ner" / "test.parquet").unlink()
     with pytest.raises(SqcorpusError, match="release file is missing"):
         release.verified_files("ner")
-    with pytest.raises(SqcorpusError, match=re.escape("stance/train.parquet: file is not listed")):
-        release.verified_files("stance")
     with pytest.raises(SqcorpusError, match="field 'config': unknown config 'nerr'"):
         release.verified_files("nerr")
 

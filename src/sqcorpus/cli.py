@@ -12,6 +12,8 @@ Longer than 400 lines because every subcommand's arguments are declared here, on
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
 import json
 import os
 import sys
@@ -21,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import SqcorpusError
-from .files import write_atomic
+from .files import refuse_inside_release, write_atomic
 from .generated import Generated
 
 if TYPE_CHECKING:
@@ -615,16 +617,21 @@ def _run_cite(args: argparse.Namespace) -> int:
 
 
 def _add_croissant(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("croissant", help="regenerate a release's croissant.json (Croissant 1.1)")
+    p = sub.add_parser(
+        "croissant", help="check a release's croissant.json (Croissant 1.1), or write it --out"
+    )
     p.add_argument("--version", help="release X.Y.Z (default: the latest)")
     p.add_argument("--check", action="store_true", help="exit 1 if croissant.json is stale")
+    p.add_argument(
+        "--out", type=Path, help="write it here (a release's own file is never rewritten)"
+    )
     p.set_defaults(run=_run_croissant)
 
 
 def _run_croissant(args: argparse.Namespace) -> int:
     from .release.croissant import update_croissant
 
-    return _report(update_croissant(args.version, check=args.check), args.check)
+    return _report(update_croissant(args.version, check=args.check, out=args.out), args.check)
 
 
 def _add_diff(sub: argparse._SubParsersAction) -> None:
@@ -732,14 +739,44 @@ def _parser(adders: Sequence[Adder]) -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; every failure is one line on stderr and a non-zero exit.
+
+    Bad input raises :class:`SqcorpusError` where it is found. The OS errors below are the
+    last line of defence (each write already names its file): a reader that closed the pipe
+    (``| head``), an interrupt, and any other OS error are one line, never a traceback.
+    """
     args = _parser(COMMANDS).parse_args(argv)
     try:
-        return args.run(args)
+        # Fail before any work when an output would land inside a release.
+        for name in ("out", "json_out"):
+            if isinstance(getattr(args, name, None), Path):
+                refuse_inside_release(getattr(args, name))
+        status: int = args.run(args)
+        sys.stdout.flush()  # a full disk or a closed pipe shows here, not after exit
+        return status
     except SqcorpusError as err:
-        print(f"sqcorpus {args.command}: error: {err}", file=sys.stderr)
-        return 1
+        return _fail(args.command, str(err))
     except KeyboardInterrupt:
+        _fail(args.command, "interrupted")
         return 130
+    except BrokenPipeError:
+        # Python would flush stdout again at exit and fail once more: point it at /dev/null.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return _fail(args.command, "output closed before everything was written (broken pipe)")
+    except OSError as err:
+        reason = "disk full" if err.errno == errno.ENOSPC else (err.strerror or str(err))
+        where = f"{err.filename}: " if err.filename else ""
+        return _fail(args.command, f"{where}{reason}")
+    except RecursionError:
+        return _fail(args.command, "input nested too deeply")
+
+
+def _fail(command: str, message: str) -> int:
+    # If stderr itself is gone, the exit status still says it failed.
+    with contextlib.suppress(OSError):
+        print(f"sqcorpus {command}: error: {message}", file=sys.stderr)
+    return 1
 
 
 if __name__ == "__main__":

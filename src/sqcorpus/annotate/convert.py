@@ -13,7 +13,7 @@ import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from .. import schema
 from ..errors import SqcorpusError
@@ -92,14 +92,21 @@ class Where:
         return SqcorpusError(message, file=self.file, item=self.item, field=field)
 
 
+def _is_offset(value: Any) -> TypeGuard[int]:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def _aligned_span(
     value: Mapping[str, Any], text: str, tokens: Sequence[Token], where: Where, field: str
 ) -> Span:
-    try:
-        start, end = int(value["start"]), int(value["end"])
-        (label,) = value["labels"]
-    except (KeyError, TypeError, ValueError):
-        raise where.error("span needs integer start/end and exactly one label", field) from None
+    raw_start, raw_end, labels = value.get("start"), value.get("end"), value.get("labels")
+    # Integers only: a string, a float (NaN, Infinity, 3.5) or a boolean is no offset.
+    if not (_is_offset(raw_start) and _is_offset(raw_end)):
+        raise where.error("span needs integer start and end", field)
+    start, end = raw_start, raw_end
+    if not (isinstance(labels, list) and len(labels) == 1 and isinstance(labels[0], str)):
+        raise where.error("span needs exactly one label (a string)", field)
+    label = labels[0]
     if not 0 <= start < end <= len(text):
         raise where.error(
             f"span [{start}, {end}) is out of range of a {len(text)}-char text", field
@@ -115,7 +122,7 @@ def _aligned_span(
         raise where.error(
             f"span [{start}, {end}) {text[start:end]!r} does not align with token boundaries", field
         )
-    return Span(start=start, end=end, text=text[start:end], label=str(label))
+    return Span(start=start, end=end, text=text[start:end], label=label)
 
 
 def from_ls_results(
@@ -131,6 +138,8 @@ def from_ls_results(
     for index, result in enumerate(results):
         name = result.get("from_name")
         field = f"result[{index}].{name}"
+        if not isinstance(name, str):
+            raise where.error("from_name must be a string", f"result[{index}].from_name")
         value = result.get("value")
         if not isinstance(value, Mapping):
             raise where.error("result has no 'value' object", field)
@@ -161,7 +170,10 @@ def from_ls_results(
             choices.setdefault(name, []).extend(picked)
         elif name == schema.LS_NOTE:
             lines = value.get("text", [])
-            annotation.note = "\n".join(lines if isinstance(lines, list) else [str(lines)])
+            lines = lines if isinstance(lines, list) else [lines]
+            if not all(isinstance(line, str) for line in lines):
+                raise where.error("a note is text", field)
+            annotation.note = "\n".join(lines)
         else:
             raise where.error(f"unknown control {name!r}", field)
     for control, picked in choices.items():
@@ -264,9 +276,16 @@ def _task_annotations(task: ExportedTask, sentence: CorpusSentence) -> TaskAnnot
         file=task.file,
         gold=None if position is None else converted[position],
         annotations=converted,
-        guidelines_version=task.data.get("guidelines_version"),
+        guidelines_version=_guidelines_version(task),
         annotated_at=(dates[-1] or None) if dates else None,
     )
+
+
+def _guidelines_version(task: ExportedTask) -> str | None:
+    version = task.data.get("guidelines_version")
+    if version is not None and not isinstance(version, str):
+        raise Where(task.file, task.sid).error("must be a string", "data.guidelines_version")
+    return version
 
 
 # --- sentence + annotation -> release record ------------------------------------------------

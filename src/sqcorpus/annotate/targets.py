@@ -8,11 +8,11 @@ annotation yet.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Final
 
 from ..errors import SqcorpusError
+from ..files import parse_json
 
 TARGETS_FORMAT: Final = 1
 
@@ -22,8 +22,8 @@ def read_stance_targets(path: Path) -> dict[str, str]:
     if not path.exists():
         return {}
     try:
-        content = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+        content = parse_json(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as err:
         raise SqcorpusError(f"cannot read stance targets: {err}", file=path) from None
     if not isinstance(content, dict) or content.get("format") != TARGETS_FORMAT:
         raise SqcorpusError(f"expected format {TARGETS_FORMAT}", file=path, field="format")

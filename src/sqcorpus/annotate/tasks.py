@@ -61,12 +61,44 @@ def read_export(path: Path) -> list[ExportedTask]:
             raise SqcorpusError("task has no 'data' object", file=path, item=f"#{position}")
         for key in (schema.LS_SENTENCE_ID, schema.LS_TEXT):
             if not isinstance(data.get(key), str):
-                item = task.get("id", f"#{position}")
+                item = _task_item(task, position)
                 raise SqcorpusError(
                     "missing or not a string", file=path, item=item, field=f"data.{key}"
                 )
+        _check_shape(task, path, data[schema.LS_SENTENCE_ID])
         found.append(ExportedTask(data[schema.LS_SENTENCE_ID], data[schema.LS_TEXT], task, path))
     return found
+
+
+def _task_item(task: Mapping[str, Any], position: int) -> str | int:
+    task_id = task.get("id")
+    return task_id if isinstance(task_id, str | int) else f"#{position}"
+
+
+def _check_shape(task: Mapping[str, Any], path: Path, sid: str) -> None:
+    """Every list and object the readers walk has the type they expect (values are checked
+    where they are read): a malformed export is one error, never a crash half-way."""
+
+    def fail(message: str, field: str) -> SqcorpusError:
+        return SqcorpusError(message, file=path, item=sid, field=field)
+
+    for key in ("annotations", "predictions"):
+        entries = task.get(key, [])
+        if not isinstance(entries, list):
+            raise fail("must be a list", key)
+        for index, entry in enumerate(entries):
+            where = f"{key}[{index}]"
+            if not isinstance(entry, dict):
+                raise fail("must be an object", where)
+            results = entry.get("result", [])
+            if not isinstance(results, list):
+                raise fail("must be a list", f"{where}.result")
+            for number, result in enumerate(results):
+                if not isinstance(result, dict):
+                    raise fail("must be an object", f"{where}.result[{number}]")
+                region = result.get("id")
+                if region is not None and not isinstance(region, str | int):
+                    raise fail("a region id is a string", f"{where}.result[{number}].id")
 
 
 def annotator_name(completed_by: Any) -> str:

@@ -19,6 +19,7 @@ from seqeval.scheme import IOB2, Tokens
 
 from .. import schema
 from ..errors import SqcorpusError
+from ..files import parse_json
 
 # --- reading predictions ---------------------------------------------------------------------
 
@@ -54,10 +55,14 @@ def read_predictions(predictions: Path | str | Iterable[Mapping[str, Any]]) -> l
             if not line.strip():
                 continue
             try:
-                data = json.loads(line)
+                data = parse_json(line)
             except json.JSONDecodeError as err:
                 raise SqcorpusError(
                     f"invalid JSON: {err.msg} (column {err.colno})", file=f"{source}, line {number}"
+                ) from None
+            except ValueError as err:  # NaN, Infinity, or nested too deeply
+                raise SqcorpusError(
+                    f"invalid JSON: {err}", file=f"{source}, line {number}"
                 ) from None
             rows.append(PredictionRow(number, data, source))
     else:

@@ -8,12 +8,14 @@ different one is refused).
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import io
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -27,7 +29,7 @@ from ..annotate.convert import TaskAnnotations, read_annotations, to_record
 from ..annotate.targets import read_stance_targets
 from ..annotate.tasks import export_files
 from ..errors import SqcorpusError
-from ..files import json_text, read_json
+from ..files import STAGING_PREFIX, json_text, read_json, refuse_inside_release, write_atomic
 from ..text.corpus import CorpusSentence, corpus_sentences, read_corpus
 from .counts import count_records
 from .croissant import write_croissant
@@ -119,6 +121,8 @@ def build_release(
     split) replaces the split file, for a build with splits of one's own.
     """
     releases = out or paths.build_dir()
+    # A releases folder may be the project's or one of one's own, never a folder in a release.
+    refuse_inside_release(releases)
     if version is None:
         versions = list_versions(releases)
         if not versions:
@@ -186,26 +190,61 @@ def build_release(
         "annotation": _annotation_info(tasks),
     }
 
-    releases.mkdir(parents=True, exist_ok=True)
     target = releases / version
-    staging = Path(tempfile.mkdtemp(prefix=f".{version}-", dir=releases))
-    try:
-        for config in schema.CONFIGS:
-            for split in schema.SPLITS:
-                rows = sorted(
-                    (r for r in records if assignment[r["id"]] == split), key=lambda r: r["id"]
-                )
-                name = f"{config}/{split}.parquet"
-                manifest["files"][name] = _write_parquet(rows, config, staging / name)
-        (staging / MANIFEST).write_text(json_text(manifest), encoding="utf-8")
-        # Croissant metadata is derived from the manifest and not listed in it.
-        write_croissant(staging, manifest)
-        status = _install(staging, target)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    with build_lock(releases):
+        staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{version}-", dir=releases))
+        try:
+            for config in schema.CONFIGS:
+                for split in schema.SPLITS:
+                    rows = sorted(
+                        (r for r in records if assignment[r["id"]] == split),
+                        key=lambda r: r["id"],
+                    )
+                    name = f"{config}/{split}.parquet"
+                    manifest["files"][name] = _write_parquet(rows, config, staging / name)
+            write_atomic(staging / MANIFEST, json_text(manifest), staging=True)
+            # Croissant metadata is derived from the manifest and not listed in it.
+            write_croissant(staging, manifest, staging=True)
+            status = _install(staging, target)
+        except OSError as err:
+            raise SqcorpusError(f"cannot write the release: {err}", file=target) from None
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
     return BuildSummary(
         version=version, path=target, status=status, manifest=read_manifest(version, releases)
     )
+
+
+LOCK_FILE = ".build.lock"
+"""In the releases folder (git-ignored): held by the build that is writing there."""
+
+
+@contextmanager
+def build_lock(releases: Path) -> Iterator[None]:
+    """Hold the releases folder's build lock, or refuse at once if another build holds it.
+
+    While it is held no other build can be writing, so hidden staging folders left by a
+    killed build (``kill -9`` runs no cleanup) are stale, and are removed first.
+    """
+    try:
+        releases.mkdir(parents=True, exist_ok=True)
+        handle = os.open(releases / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as err:
+        raise SqcorpusError(f"cannot write the release: {err.strerror}", file=releases) from None
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise SqcorpusError(
+                "another build is writing this releases folder; try again when it is done",
+                file=releases / LOCK_FILE,
+            ) from None
+        for stale in releases.iterdir():
+            if stale.name.startswith(STAGING_PREFIX) and stale.is_dir() and "-" in stale.name:
+                shutil.rmtree(stale, ignore_errors=True)
+        yield
+    finally:
+        os.close(handle)  # closing releases the lock
 
 
 def _document_assignment(sentences: Sequence[CorpusSentence], split_file: Path) -> dict[str, str]:

@@ -1,7 +1,8 @@
 """Croissant metadata (MLCommons Croissant 1.1 JSON-LD) for a release: ``croissant.json``.
 
-Written by ``sqcorpus.release.build_release`` at the end of every build (through
-:func:`write_croissant`) and by ``sqcorpus croissant``. The JSON-LD is built with
+Written once by ``sqcorpus.release.build_release`` into the release being built (through
+:func:`write_croissant`); ``sqcorpus croissant`` checks it, or writes a fresh copy elsewhere,
+and never rewrites a release's own file (releases are write-once). The JSON-LD is built with
 ``mlcroissant``'s own node classes, so the ``@context`` and property names are the ones the
 reference implementation reads. One ``FileObject`` per Parquet file (with its sha256 from the
 manifest), one ``RecordSet`` per config and split, and one enumeration ``RecordSet`` per label
@@ -33,9 +34,8 @@ from ..errors import SqcorpusError
 from ..files import json_text, write_atomic
 from ..generated import Generated, sync, whole_file
 from .citation import Citation, render_bibtex
-from .store import open_release, release_date
+from .store import CROISSANT, open_release, release_date
 
-CROISSANT: Final = "croissant.json"
 CONFORMS_TO: Final = "http://mlcommons.org/croissant/1.1"
 PARQUET: Final = "application/x-parquet"
 # Croissant 1.1 data types of the schema's values (ClassLabel indices are int64 in Arrow).
@@ -240,11 +240,16 @@ def render(release_dir: Path, manifest: dict[str, Any], *, changelog: Path | Non
 
 
 def write_croissant(
-    release_dir: Path, manifest: dict[str, Any], *, changelog: Path | None = None
+    release_dir: Path,
+    manifest: dict[str, Any],
+    *,
+    changelog: Path | None = None,
+    staging: bool = False,
 ) -> Path:
-    """Write ``croissant.json`` into ``release_dir`` (called at the end of a build)."""
+    """Write ``croissant.json`` into ``release_dir``: the build's staging folder (``staging``),
+    or a folder of one's own; never a published release."""
     path = Path(release_dir) / CROISSANT
-    write_atomic(path, render(release_dir, manifest, changelog=changelog))
+    write_atomic(path, render(release_dir, manifest, changelog=changelog), staging=staging)
     return path
 
 
@@ -254,9 +259,23 @@ def update_croissant(
     check: bool = False,
     releases_dir: Path | None = None,
     changelog: Path | None = None,
+    out: Path | None = None,
 ) -> Generated:
-    """Regenerate (or with ``check``, compare) a release's ``croissant.json``."""
+    """Compare a release's ``croissant.json`` with what it should be (``check``), or write what
+    it should be to ``out``. A release is write-once: its own croissant.json is written by the
+    build and never rewritten, so regenerating it in place is refused."""
     release = open_release(version, releases_dir)
     path = release.path / CROISSANT
     expected = render(release.path, release.manifest, changelog=changelog)
-    return sync("croissant", path, whole_file(path), expected, check=check, version=release.version)
+    if out is not None:
+        return sync("croissant --out", out, whole_file(out), expected, check=check)
+    result = sync(
+        "croissant", path, whole_file(path), expected, check=True, version=release.version
+    )
+    if result.changed and not check:
+        raise SqcorpusError(
+            f"{result.difference}; releases are write-once, so croissant.json is not rewritten "
+            "(write it elsewhere with --out, or build a new version)",
+            file=path,
+        )
+    return result

@@ -23,10 +23,13 @@ from ..errors import SqcorpusError
 from ..files import read_json
 
 VERSION_PATTERN: Final = re.compile(
-    r"(0|[1-9]\d{0,5})\.(0|[1-9]\d{0,5})\.(0|[1-9]\d{0,5})(?:-rc\.([1-9]\d{0,3}))?"
+    r"(0|[1-9][0-9]{0,5})\.(0|[1-9][0-9]{0,5})\.(0|[1-9][0-9]{0,5})(?:-rc\.([1-9][0-9]{0,3}))?"
 )
-"""``X.Y.Z`` or the pre-release ``X.Y.Z-rc.N`` (semantic versioning), always matched whole."""
+"""``X.Y.Z`` or the pre-release ``X.Y.Z-rc.N`` (semantic versioning), always matched whole,
+ASCII digits only (``\\d`` would take other scripts' digits into a folder name)."""
 MANIFEST: Final = "manifest.json"
+CROISSANT: Final = "croissant.json"
+"""Derived from the manifest (so not listed in it), but part of every release folder."""
 CHANGELOG_HEADING: Final = re.compile(
     r"^## \[(?P<version>\d+\.\d+\.\d+(?:-rc\.\d+)?)\] - (?P<date>\d{4}-\d{2}-\d{2})\s*$", re.M
 )
@@ -50,24 +53,66 @@ def is_prerelease(version: str) -> bool:
 
 
 def list_versions(releases_dir: Path | None = None) -> list[str]:
-    """Released versions in semantic-version order (folders holding a manifest)."""
+    """Released versions in semantic-version order: every folder named like a version.
+
+    A version folder without a manifest is listed too (it is a broken release, and reading it
+    says so), so that deleting a manifest never makes another release the latest silently.
+    """
     root = releases_dir or paths.releases_dir()
     if not root.is_dir():
         return []
-    found = [
-        p.name
-        for p in root.iterdir()
-        if VERSION_PATTERN.fullmatch(p.name) and (p / MANIFEST).is_file()
-    ]
+    found = [p.name for p in root.iterdir() if VERSION_PATTERN.fullmatch(p.name) and p.is_dir()]
     return sorted(found, key=version_key)
 
 
-def read_manifest(version: str, releases_dir: Path | None = None) -> dict[str, Any]:
-    path = (releases_dir or paths.releases_dir()) / version / MANIFEST
-    if not path.is_file():
-        raise SqcorpusError(f"release {version} does not exist", file=path.parent)
-    manifest: dict[str, Any] = read_json(path, what="manifest")
+_SHA256: Final = re.compile(r"[0-9a-f]{64}")
+
+
+def check_manifest(manifest: Any, *, file: Path) -> dict[str, Any]:
+    """``manifest`` if it has the shape every reader relies on; else one error naming the field.
+
+    Checked once here, so no command meets a manifest of the wrong shape half-way through.
+    """
+    if not isinstance(manifest, dict):
+        raise SqcorpusError("a manifest is a JSON object", file=file)
+    version = manifest.get("version")
+    if not isinstance(version, str) or version != file.parent.name:
+        raise SqcorpusError(
+            f"version must be the folder's name {file.parent.name!r}", file=file, field="version"
+        )
+    files = manifest.get("files")
+    if not isinstance(files, dict) or not files:
+        raise SqcorpusError("must be a non-empty object of files", file=file, field="files")
+    for name, entry in files.items():
+        field = f"files.{name}"
+        parts = Path(name).parts
+        if name != Path(name).as_posix() or ".." in parts or Path(name).is_absolute():
+            raise SqcorpusError("a file name must be a relative path", file=file, field=field)
+        if not isinstance(entry, dict) or not _SHA256.fullmatch(str(entry.get("sha256"))):
+            raise SqcorpusError("needs a sha256 of 64 hex digits", file=file, field=field)
+        for key in ("num_rows", "num_bytes"):
+            value = entry.get(key)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                raise SqcorpusError("must be a count", file=file, field=f"{field}.{key}")
+    for key in ("counts", "annotation", "inputs", "created_with"):
+        if not isinstance(manifest.get(key, {}), dict):
+            raise SqcorpusError("must be an object", file=file, field=key)
     return manifest
+
+
+def read_manifest(version: str, releases_dir: Path | None = None) -> dict[str, Any]:
+    version_key(version)  # a version is never a path of its own
+    folder = (releases_dir or paths.releases_dir()) / version
+    path = folder / MANIFEST
+    if not folder.is_dir():
+        raise SqcorpusError(f"release {version} does not exist", file=folder)
+    if not path.is_file():
+        raise SqcorpusError(
+            f"release {version} has no manifest: the release is broken (it is not skipped, so "
+            "that no other release is served in its place)",
+            file=path,
+        )
+    return check_manifest(read_json(path, what="manifest"), file=path)
 
 
 def sha256_file(path: Path) -> str:
@@ -101,9 +146,31 @@ class Release:
     path: Path
     manifest: dict[str, Any]
 
+    def check_listing(self) -> None:
+        """The release folder holds exactly the manifest's files, the manifest and
+        croissant.json: a file added, removed or replaced by another kind is refused."""
+        expected = {*self.manifest["files"], MANIFEST, CROISSANT}
+        found: set[str] = set()
+        for path in self.path.rglob("*"):
+            name = path.relative_to(self.path).as_posix()
+            if path.is_symlink() or not (path.is_dir() or path.is_file()):
+                raise SqcorpusError("not a regular file: releases hold files only", file=path)
+            if path.is_file():
+                found.add(name)
+        extra, missing = sorted(found - expected), sorted(expected - found)
+        if extra:
+            raise SqcorpusError(
+                "file is not part of the release (not in its manifest)",
+                file=self.path / extra[0],
+            )
+        if missing:
+            raise SqcorpusError("release file is missing", file=self.path / missing[0])
+
     def verified_files(self, config: str) -> dict[str, Path]:
-        """``{split: parquet path}`` of a config, each file's sha256 checked first."""
+        """``{split: parquet path}`` of a config, after checking the folder holds exactly
+        the release's files and each of the config's files matches its sha256."""
         schema.require_config(config)
+        self.check_listing()
         files = {}
         for split in schema.SPLITS:
             name = f"{config}/{split}.parquet"

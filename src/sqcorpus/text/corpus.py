@@ -29,7 +29,8 @@ from ..files import json_text, read_json, write_atomic
 from ..models import Sentence, Token
 from .segmentation import segment, tokenize
 
-DOC_ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+DOC_ID_PATTERN = re.compile(r"[a-z0-9]{1,64}(?:-[a-z0-9]{1,64}){0,15}")
+"""A document id, always matched whole (``fullmatch``: ``$`` would let a trailing newline by)."""
 REQUIRED_METADATA = ("doc_id", "language", "title", "sha256", "publisher", "url", "rights")
 SEGMENTATIONS: Final = ("sqcorpus", "source-segments")
 """How a document's text becomes records (see the module docstring)."""
@@ -78,7 +79,7 @@ def sha256_text(text: str) -> str:
 def read_document(txt_path: Path) -> Document:
     """Read one document and check it against its metadata; raise on any mismatch."""
     doc_id = txt_path.stem
-    if not DOC_ID_PATTERN.match(doc_id):
+    if not DOC_ID_PATTERN.fullmatch(doc_id):
         raise SqcorpusError(
             "doc_id must be lower-case ASCII words joined by '-'", file=txt_path, field="doc_id"
         )

@@ -4,7 +4,6 @@ annotation (see :mod:`.merge`); report annotation progress."""
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 from collections import Counter
@@ -17,7 +16,7 @@ from label_studio_sdk import LabelStudio
 
 from ... import paths, schema
 from ...errors import SqcorpusError
-from ...files import json_text, read_json, write_atomic
+from ...files import json_text, parse_json, read_json, write_atomic
 from ...text.corpus import DOC_ID_PATTERN
 from ..tasks import annotator_name
 from .client import DEFAULT_PROJECT, checked_config, checked_project
@@ -63,8 +62,8 @@ def _export_tasks(client: LabelStudio, conn: Connection, project_id: int) -> lis
         )
         client.projects.exports.delete(project_id, export_id)
     try:
-        tasks = json.loads(content)
-    except json.JSONDecodeError as err:
+        tasks = parse_json(content.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as err:
         raise SqcorpusError(f"the export is not JSON: {err}", item=project_id) from None
     if not isinstance(tasks, list):
         raise SqcorpusError("the export is not a list of tasks", item=project_id)
@@ -118,15 +117,46 @@ def _pulled_tasks(
     pseudonyms.reserved = set(reserved or ())
     tasks = pseudonymize(raw, pseudonyms, _users(client, conn))
     pseudonyms.save()
+    return [_tidy(task) for task in checked_tasks(tasks)]
+
+
+def checked_tasks(tasks: list[Any]) -> list[dict[str, Any]]:
+    """``tasks`` if each is an object with a document id that can name a file, else one error.
+
+    The doc id names the file a pull writes: anyone who can edit a task on the server could
+    otherwise make a pull write ``../anything.json`` or an absolute path.
+    """
     for task in tasks:
-        data = task.get("data")
+        data = task.get("data") if isinstance(task, dict) else None
         if not isinstance(data, dict) or not isinstance(data.get("doc_id"), str):
             raise SqcorpusError(
                 "task has no document id (was it imported by `sqcorpus studio push`?)",
-                item=task.get("id"),
+                item=_task_id(task),
                 field="data.doc_id",
             )
-    return [_tidy(task) for task in tasks]
+        if not DOC_ID_PATTERN.fullmatch(data["doc_id"]):
+            raise SqcorpusError(
+                "not a document id (lower-case ASCII words joined by '-'); nothing was written",
+                item=_task_id(task),
+                field="data.doc_id",
+            )
+    return tasks
+
+
+def _task_id(task: Any) -> str | int | None:
+    task_id = task.get("id") if isinstance(task, dict) else None
+    return task_id if isinstance(task_id, str | int) else None
+
+
+def export_path(folder: Path, doc_id: str) -> Path:
+    """``<folder>/<doc_id>.json``, for a doc id that is a full match of the pattern and whose
+    file, resolved, lies inside ``folder``."""
+    if not DOC_ID_PATTERN.fullmatch(doc_id):
+        raise SqcorpusError("not a document id", item=doc_id, field="data.doc_id")
+    path = folder / f"{doc_id}.json"
+    if not path.resolve().is_relative_to(folder.resolve()):
+        raise SqcorpusError("the export file would lie outside its folder", file=path)
+    return path
 
 
 def export_json(tasks: Sequence[Mapping[str, Any]]) -> str:
