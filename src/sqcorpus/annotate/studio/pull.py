@@ -4,6 +4,7 @@ annotation (see :mod:`.merge`); report annotation progress."""
 
 from __future__ import annotations
 
+import json
 import sys
 import time
 from collections import Counter
@@ -146,17 +147,6 @@ def checked_tasks(tasks: list[Any]) -> list[dict[str, Any]]:
 def _task_id(task: Any) -> str | int | None:
     task_id = task.get("id") if isinstance(task, dict) else None
     return task_id if isinstance(task_id, str | int) else None
-
-
-def export_path(folder: Path, doc_id: str) -> Path:
-    """``<folder>/<doc_id>.json``, for a doc id that is a full match of the pattern and whose
-    file, resolved, lies inside ``folder``."""
-    if not DOC_ID_PATTERN.fullmatch(doc_id):
-        raise SqcorpusError("not a document id", item=doc_id, field="data.doc_id")
-    path = folder / f"{doc_id}.json"
-    if not path.resolve().is_relative_to(folder.resolve()):
-        raise SqcorpusError("the export file would lie outside its folder", file=path)
-    return path
 
 
 def export_json(tasks: Sequence[Mapping[str, Any]]) -> str:
