@@ -17,6 +17,9 @@ server and is attacked in ``tests/test_hardening.py`` instead.
     python benchmarks/attacks.py --src /old/checkout/src   # another version of the code
 
 Runs the command with ``PYTHONPATH=<src>``; the fixture project is built with the same code.
+
+Longer than 400 lines because every attack is declared here, one short entry each, so that
+the whole list can be read (and re-run against old code) in one place.
 """
 
 from __future__ import annotations
