@@ -43,6 +43,12 @@ def _run_segment(args: argparse.Namespace) -> int:
     from .streaming import decode_utf8, iter_segment
 
     try:
+        if stream.seekable():
+            # A file is checked whole before anything is written, so bad bytes anywhere in
+            # it give an error and no output; a pipe can only be refused where it goes bad.
+            for _ in decode_utf8(stream, name):
+                pass
+            stream.seek(0)
         pieces = decode_utf8(stream, name, before_read=sys.stdout.flush)
         _write_sentences(iter_segment(pieces))
     except BrokenPipeError:
