@@ -64,28 +64,36 @@ def _add_segment(sub: argparse._SubParsersAction) -> None:
 
 
 def _run_segment(args: argparse.Namespace) -> int:
-    from .text.streaming import decode_utf8, iter_segment
-
     # Bytes in, decoded strictly here: no newline translation (offsets of a CRLF file stay
     # right), invalid UTF-8 refused with its byte offset, output while input still arrives.
+    # The file is opened before the segmenter (and NLTK) is imported: a bad path fails fast.
+    if args.file is None:
+        stream, name = sys.stdin.buffer, "<stdin>"
+    else:
+        try:
+            stream, name = args.file.open("rb"), str(args.file)
+        except OSError as err:
+            raise SqcorpusError(f"cannot read text: {err.strerror}", file=args.file) from None
+    from .text.streaming import decode_utf8, iter_segment
+
     try:
-        if args.file is None:
-            pieces = decode_utf8(sys.stdin.buffer, "<stdin>", before_read=sys.stdout.flush)
-            _write_sentences(iter_segment(pieces))
-        else:
-            try:
-                stream = args.file.open("rb")
-            except OSError as err:
-                raise SqcorpusError(f"cannot read text: {err.strerror}", file=args.file) from None
-            with stream:
-                pieces = decode_utf8(stream, str(args.file), before_read=sys.stdout.flush)
-                _write_sentences(iter_segment(pieces))
+        if stream.seekable():
+            # A file is checked whole before anything is written, so bad bytes anywhere in
+            # it give an error and no output; a pipe can only be refused where it goes bad.
+            for _ in decode_utf8(stream, name):
+                pass
+            stream.seek(0)
+        pieces = decode_utf8(stream, name, before_read=sys.stdout.flush)
+        _write_sentences(iter_segment(pieces))
     except BrokenPipeError:
         # The reader left (`sqcorpus segment big.txt | head -1`): stop quietly. Point stdout
         # at /dev/null so that the interpreter's final flush does not fail again.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 141  # what a tool killed by SIGPIPE reports (128 + 13)
+    finally:
+        if args.file is not None:
+            stream.close()
     return 0
 
 

@@ -3,7 +3,7 @@
 Paragraph breaks (``\\n``, ``\\r``, U+2028, U+2029) are hard sentence boundaries, so every
 complete paragraph can be segmented, and its sentences handed on, as soon as its break has
 arrived. Offsets stay code-point offsets into the whole text, exactly as
-:func:`sqcorpus.segmentation.segment` gives them for the joined text.
+:func:`sqcorpus.text.segmentation.segment` gives them for the joined text.
 """
 
 from __future__ import annotations
