@@ -112,7 +112,7 @@ class SubmitSummary:
 
 def _span(text: str, item: Any, label: str | None, where: str, field: str) -> Span:
     if isinstance(item, str):
-        item = [item] if label is None else None
+        item = [item] if label is not None else None  # cues and scopes may be plain words
     if not isinstance(item, list) or not item or not isinstance(item[0], str):
         raise SqcorpusError(
             f"a span is [words{', LABEL' if label is None else ''}, occurrence?]",
