@@ -13,7 +13,7 @@ more than once in the sentence. :func:`submit` finds every span in the sentence,
 that does not start and end on a token boundary (naming the sentence id and the words), builds
 the Label Studio result the converter reads, and creates the annotation with the connection's
 token — the annotator's own — in the annotator's own project. Submitting a sentence again
-replaces that annotator's earlier annotation of it, so a session can correct itself.
+updates that annotator's earlier annotation of it in place, so a session can correct itself.
 """
 
 from __future__ import annotations
@@ -228,11 +228,15 @@ def submit(
         for task, result in planned:
             task_id = server_id(task.id, "a task")
             mine = list(client.annotations.list(id=task_id))
-            for old in mine:
-                client.annotations.delete(id=server_id(old.id, "an annotation"))
+            if mine:
+                # Updated in place, not deleted and created again: a pull then sees a newer
+                # version of the same annotation and takes it, instead of keeping the old one
+                # as committed work the server lost.
+                client.annotations.update(id=server_id(mine[0].id, "an annotation"), result=result)
                 replaced += 1
-            client.annotations.create(id=task_id, result=result)
-            created += 1
+            else:
+                client.annotations.create(id=task_id, result=result)
+                created += 1
     return SubmitSummary(created=created, replaced=replaced)
 
 
