@@ -199,13 +199,21 @@ def adjudicate(
             }
         )
     if not decisions:  # the annotators agreed: record that the agreement was accepted
+        agreed = annotation_of(doc_id, sid, waiting[sid].annotators[0], exports=exports)
+        corrected = _differs(agreed, annotation)
         content["records"].append(
             {
                 "sid": sid,
                 "layer": "all",
                 "key": "",
-                "decision": "the annotators agree; their annotation is the ground truth",
-                "rationale": "no disagreement",
+                "decision": (
+                    "the annotators agree, but their annotation is corrected (see rationale)"
+                    if corrected
+                    else "the annotators agree; their annotation is the ground truth"
+                ),
+                "rationale": (annotation.note or "corrected by the guidelines")
+                if corrected
+                else "no disagreement",
                 "guidelines_section": "",
                 "adjudicator": adjudicator,
                 "guidelines_version": schema.GUIDELINES_VERSION,
@@ -217,6 +225,14 @@ def adjudicate(
     write_atomic(records_file, records_text)
     write_atomic(export_file, export_text)
     return export_file, records_file
+
+
+def _differs(left: SentenceAnnotation, right: SentenceAnnotation) -> bool:
+    """Whether two annotations differ in any layer (notes aside)."""
+    return any(
+        getattr(left, name) != getattr(right, name)
+        for name in ("entities", "stance", "stance_holder", "hedge_cues", "hedge_scopes")
+    )
 
 
 def annotation_of(doc_id: str, sid: str, annotator: str, *, exports: Path | None = None) -> Any:

@@ -87,7 +87,9 @@ def read_codings(files: Iterable[Path]) -> list[TaskCodings]:
             seen: Counter[str] = Counter()
             for position, entry in enumerate(done):
                 where = Where(path, f"{task.sid} (annotation {entry.get('id')})")
-                annotation = from_ls_results(entry.get("result") or [], task.text, tokens, where)
+                annotation = from_ls_results(
+                    entry.get("result") or [], task.text, tokens, where, allow_overlap=True
+                )
                 who = annotator_name(entry.get("completed_by"))
                 source = entry.get("sqcorpus_source")
                 version = (
@@ -103,7 +105,9 @@ def read_codings(files: Iterable[Path]) -> list[TaskCodings]:
                 codings.annotations.append(Coding(who, annotation, position == gold, version))
             for entry in task.predictions():
                 where = Where(path, f"{task.sid} (prediction {entry.get('id')})")
-                annotation = from_ls_results(entry.get("result") or [], task.text, tokens, where)
+                annotation = from_ls_results(
+                    entry.get("result") or [], task.text, tokens, where, allow_overlap=True
+                )
                 model = entry.get("model_version") or "unknown"
                 codings.predictions.append(Coding(f"model {model}", annotation))
             tasks.append(codings)

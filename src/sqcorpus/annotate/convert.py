@@ -130,8 +130,14 @@ def from_ls_results(
     text: str,
     tokens: Sequence[Token],
     where: Where,
+    *,
+    allow_overlap: bool = False,
 ) -> SentenceAnnotation:
-    """Validate one annotation's (or prediction's) ``result`` list and convert it."""
+    """Validate one annotation's (or prediction's) ``result`` list and convert it.
+
+    ``allow_overlap`` accepts overlapping spans of one layer: an annotator's annotation that a
+    release would refuse can still be compared with another's and adjudicated (the gold
+    never is read with it)."""
     annotation = SentenceAnnotation()
     choices: dict[str, list[str]] = {}
     region_controls: dict[Any, str] = {}
@@ -183,8 +189,9 @@ def from_ls_results(
     annotation.stance_holder = choices.get(schema.LS_HOLDER, [None])[0]
     if (annotation.stance is None) != (annotation.stance_holder is None):
         raise where.error("stance and holder must be set together", schema.LS_HOLDER)
-    _check_not_overlapping(annotation.entities, where, "entities")
-    _check_not_overlapping(annotation.hedge_cues, where, "hedge cues")
+    if not allow_overlap:
+        _check_not_overlapping(annotation.entities, where, "entities")
+        _check_not_overlapping(annotation.hedge_cues, where, "hedge cues")
     _check_distinct(annotation.hedge_scopes, where)
     for spans in (annotation.entities, annotation.hedge_cues, annotation.hedge_scopes):
         spans.sort(key=lambda s: (s.start, s.end, s.label))
