@@ -263,15 +263,21 @@ def read_annotations(
 
 def _task_annotations(task: ExportedTask, sentence: CorpusSentence) -> TaskAnnotations:
     done = task.done()
+    position = gold_position(done, file=task.file, item=sentence.id)
     converted = []
-    for annotation in done:
+    for index, annotation in enumerate(done):
         where = Where(task.file, f"{sentence.id} (annotation {annotation.get('id')})")
+        # Only the gold must be a valid release annotation; an adjudicated annotator's
+        # overlapping spans are kept as they were made.
         result = from_ls_results(
-            annotation.get("result", []), sentence.text, sentence.tokens, where
+            annotation.get("result", []),
+            sentence.text,
+            sentence.tokens,
+            where,
+            allow_overlap=index != position,
         )
         result.annotator = annotator_name(annotation.get("completed_by"))
         converted.append(result)
-    position = gold_position(done, file=task.file, item=sentence.id)
     if position is None and converted:
         raise Where(task.file, sentence.id).error(
             f"{len(converted)} annotations and none is marked ground_truth: adjudicate first",
@@ -283,13 +289,18 @@ def _task_annotations(task: ExportedTask, sentence: CorpusSentence) -> TaskAnnot
         file=task.file,
         gold=None if position is None else converted[position],
         annotations=converted,
-        guidelines_version=_guidelines_version(task),
+        guidelines_version=_guidelines_version(task, None if position is None else done[position]),
         annotated_at=(dates[-1] or None) if dates else None,
     )
 
 
-def _guidelines_version(task: ExportedTask) -> str | None:
-    version = task.data.get("guidelines_version")
+def _guidelines_version(task: ExportedTask, gold: Mapping[str, Any] | None) -> str | None:
+    """The guidelines the gold followed: its pull's record (an adjudication made under newer
+    guidelines than the task was pushed with), else the task's."""
+    source = gold.get("sqcorpus_source") if gold is not None else None
+    version = source.get("guidelines_version") if isinstance(source, Mapping) else None
+    if version is None:
+        version = task.data.get("guidelines_version")
     if version is not None and not isinstance(version, str):
         raise Where(task.file, task.sid).error("must be a string", "data.guidelines_version")
     return version
