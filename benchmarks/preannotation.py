@@ -36,7 +36,7 @@ from sqcorpus.annotate.provenance import (
     resource_digest,
 )
 from sqcorpus.errors import SqcorpusError
-from sqcorpus.evaluation.precompare import batch_lookup, compare, read_batches
+from sqcorpus.evaluation.precompare import batch_lookup, compare, figure_cell, read_batches
 from sqcorpus.evaluation.score import is_scored
 from sqcorpus.release.loading import load_records
 from sqcorpus.release.store import resolve_version
@@ -60,12 +60,7 @@ CAVEAT = (
 
 
 def _cell(figure: Mapping[str, Any]) -> str:
-    value, interval = figure["value"], figure["ci95"]
-    if value is None:
-        return "n/a"
-    if interval is None:
-        return f"{value:.3f}"
-    return f"{value:.3f} [{interval[0]:.2f}, {interval[1]:.2f}]"
+    return figure_cell(figure, digits=3)
 
 
 def _rows(name: str, result: Mapping[str, Any]) -> list[str]:

@@ -115,13 +115,14 @@ def batch_lookup(mapping: Mapping[str, str], source: Path | str) -> Callable[[Re
     return batch_of
 
 
-def _cell(figure: Mapping[str, Any]) -> str:
+def figure_cell(figure: Mapping[str, Any], digits: int = 2) -> str:
+    """``value [low, high]`` of a figure, ``n/a`` when undefined."""
     value, interval = figure["value"], figure["ci95"]
     if value is None:
         return "n/a"
     if interval is None:
-        return f"{value:.2f}"
-    return f"{value:.2f} [{interval[0]:.2f}, {interval[1]:.2f}]"
+        return f"{value:.{digits}f}"
+    return f"{value:.{digits}f} [{interval[0]:.2f}, {interval[1]:.2f}]"
 
 
 def format_comparison(results: Mapping[str, Mapping[str, Any]], title: str = "") -> str:
@@ -138,8 +139,8 @@ def format_comparison(results: Mapping[str, Mapping[str, Any]], title: str = "")
             lines.append(
                 f"| {batch} | {result['sentences']} | {layer} | {figures['support']} | "
                 f"{figures['predicted'] if figures['predicted'] is not None else '—'} | "
-                f"{_cell(figures['precision'])} | {_cell(figures['recall'])} | "
-                f"{_cell(figures['f1'])} |"
+                f"{figure_cell(figures['precision'])} | {figure_cell(figures['recall'])} | "
+                f"{figure_cell(figures['f1'])} |"
             )
     return "\n".join(lines) + "\n"
 
