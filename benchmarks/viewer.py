@@ -60,6 +60,7 @@ def synthetic_release(root: Path, copies: int) -> Path:
         files[f"sentences/{split}.parquet"] = {
             "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
             "num_rows": len(out),
+            "num_bytes": path.stat().st_size,
         }
     all_rows = [r for rows in records.values() for r in rows]
     manifest = {
@@ -76,6 +77,9 @@ def synthetic_release(root: Path, copies: int) -> Path:
         },
     }
     (release / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    # A release folder holds its Croissant file; the viewer does not read it, and a synthetic
+    # release with one config has no real one to write.
+    (release / "croissant.json").write_text("{}\n", encoding="utf-8")
     return root
 
 

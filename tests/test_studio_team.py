@@ -9,7 +9,6 @@ anything, and the refusals (a region with two kinds of label, a second server).
 from __future__ import annotations
 
 import json
-import shutil
 import stat
 from pathlib import Path
 from typing import Any
@@ -124,11 +123,21 @@ def test_a_team_annotates_blind_and_no_pull_loses_an_annotation(
 
     # Pull into a copy of the committed exports: everything merged, nothing committed lost.
     exports = tmp_path / "exports"
-    shutil.copytree(paths.exports_dir(), exports)
+    exports.mkdir()
+    # The article as committed before 2.0: its 1.x gold by annotator-01 alone, so that the
+    # two annotators here are the only ones to compare and adjudicate.
+    seed = json.loads((paths.exports_dir() / f"{ARTICLE}.json").read_text(encoding="utf-8"))
+    for task in seed:
+        task["annotations"] = [
+            a for a in task["annotations"] if a["completed_by"].get("username") == "annotator-01"
+        ]
+    (exports / f"{ARTICLE}.json").write_text(json.dumps(seed, ensure_ascii=False), "utf-8")
     committed = read_tasks(exports / f"{ARTICLE}.json")
     summary = studio.pull(out=exports, data_dir=server.data_dir)
     assert set(summary.projects) == {"sqcorpus-alice", "sqcorpus-bob"}
-    assert (summary.merge.added, summary.merge.kept, summary.merge.elsewhere) == (4, [], 28)
+    # Every committed annotation of the article (from other projects and adjudications) stays.
+    before = sum(len(task["annotations"]) for task in committed.values())
+    assert (summary.merge.added, summary.merge.kept, summary.merge.elsewhere) == (4, [], before)
     merged = read_tasks(exports / f"{ARTICLE}.json")
     assert set(merged) == set(committed)
     for sid, task in committed.items():

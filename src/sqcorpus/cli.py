@@ -756,9 +756,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser(COMMANDS).parse_args(argv)
     try:
         # Fail before any work when an output would land inside a release.
-        for name in ("out", "json_out"):
+        for name, option in (("out", "--out"), ("json_out", "--json")):
             if isinstance(getattr(args, name, None), Path):
-                refuse_inside_release(getattr(args, name))
+                try:
+                    refuse_inside_release(getattr(args, name))
+                except SqcorpusError as err:
+                    raise SqcorpusError(err.reason, file=err.file, field=option) from None
         status: int = args.run(args)
         sys.stdout.flush()  # a full disk or a closed pipe shows here, not after exit
         return status
