@@ -163,10 +163,13 @@ def build_release(
     if unassigned:
         raise SqcorpusError("sentence has no split", item=unassigned[0], field="assignment")
 
+    # The raw folder is listed once (a glob per document made the build quadratic): a
+    # document's files are the ones whose name, up to its first dot, is its doc_id.
+    doc_ids = {doc.doc_id for doc in documents}
     inputs = {
         _relative(p): sha256_file(p)
-        for doc in documents
-        for p in sorted((raw_dir or paths.raw_dir()).glob(f"{doc.doc_id}.*"))
+        for p in sorted((raw_dir or paths.raw_dir()).iterdir())
+        if p.is_file() and p.name.split(".", 1)[0] in doc_ids
     }
     inputs.update({_relative(p): sha256_file(p) for p in files})
     inputs[_relative(split_file)] = split_input
