@@ -212,16 +212,22 @@ def krippendorff_alpha(
     for column, unit in enumerate(pairable):
         for coder, value in unit.items():
             data[coders.index(coder), column] = schema.label_index(layer, value)
+    return nominal_alpha(data, len(names))
+
+
+def nominal_alpha(data: np.ndarray, categories: int) -> float | None:
+    """Krippendorff's alpha of a coders-by-units matrix of class indices (NaN: not coded);
+    None where it is undefined (no variation at all)."""
     with warnings.catch_warnings(), np.errstate(invalid="ignore", divide="ignore"):
         warnings.simplefilter("ignore", RuntimeWarning)
         alpha = float(
             krippendorff.alpha(
                 reliability_data=data,
                 level_of_measurement="nominal",
-                value_domain=list(range(len(names))),
+                value_domain=list(range(categories)),
             )
         )
-    return None if alpha != alpha else alpha  # NaN: no variation at all
+    return None if alpha != alpha else alpha
 
 
 # --- disagreements ---------------------------------------------------------------------------

@@ -11,13 +11,11 @@ a resample where a figure is undefined (no spans, one category) is left out of i
 from __future__ import annotations
 
 import itertools
-import warnings
 from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from pathlib import Path
 from typing import Any, Final
 
-import krippendorff
 import numpy as np
 
 from .. import paths, schema
@@ -30,6 +28,7 @@ from .agreement import (
     cohen_kappa,
     export_paths,
     label_of,
+    nominal_alpha,
     read_codings,
 )
 
@@ -97,16 +96,7 @@ class _Codings:
         data = data[:, (~np.isnan(data)).sum(axis=0) >= 2]  # units two coders labelled
         if data.shape[1] == 0:
             return None
-        with warnings.catch_warnings(), np.errstate(invalid="ignore", divide="ignore"):
-            warnings.simplefilter("ignore", RuntimeWarning)
-            alpha = float(
-                krippendorff.alpha(
-                    reliability_data=data,
-                    level_of_measurement="nominal",
-                    value_domain=list(range(len(schema.SENTENCE_LABELS[layer]))),
-                )
-            )
-        return None if alpha != alpha else alpha  # NaN: no variation at all
+        return nominal_alpha(data, len(schema.SENTENCE_LABELS[layer]))
 
 
 def layer_table(

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any, Final
 
 import mlcroissant as mlc
-import pyarrow.parquet as pq
 from datasets import ClassLabel, Features, List, Value
 
 from .. import schema
@@ -34,7 +33,7 @@ from ..errors import SqcorpusError
 from ..files import json_text, write_atomic
 from ..generated import Generated, sync, whole_file
 from .citation import Citation, render_bibtex
-from .store import CROISSANT, open_release, release_date
+from .store import CROISSANT, config_features_of, open_release, release_date
 
 CONFORMS_TO: Final = "http://mlcommons.org/croissant/1.1"
 PARQUET: Final = "application/x-parquet"
@@ -152,14 +151,7 @@ def _label_record_sets(features: Features) -> list[mlc.RecordSet]:
 
 def release_features(release_dir: Path) -> dict[str, Features]:
     """Each config's features as written in the release's Parquet files."""
-    found = {}
-    for config in schema.CONFIGS:
-        path = release_dir / config / f"{schema.SPLITS[0]}.parquet"
-        try:
-            found[config] = Features.from_arrow_schema(pq.read_schema(path))
-        except (OSError, ValueError) as err:
-            raise SqcorpusError(f"cannot read the Parquet schema: {err}", file=path) from None
-    return found
+    return {config: config_features_of(release_dir, config) for config in schema.CONFIGS}
 
 
 def croissant_metadata(

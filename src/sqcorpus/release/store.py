@@ -138,6 +138,15 @@ def resolve_version(version: str | None, releases_dir: Path | None = None) -> st
     return version
 
 
+def config_features_of(release_dir: Path, config: str) -> Features:
+    """The features of a config as written in a release folder's Parquet files."""
+    path = release_dir / config / f"{schema.SPLITS[0]}.parquet"
+    try:
+        return Features.from_arrow_schema(pq.read_schema(path))
+    except (OSError, ValueError) as err:
+        raise SqcorpusError(f"cannot read the Parquet schema: {err}", file=path) from None
+
+
 @dataclass(frozen=True, slots=True)
 class Release:
     """One resolved release: its version, folder and manifest (read once)."""
@@ -191,12 +200,7 @@ class Release:
 
     def features(self, config: str) -> Features:
         """The features a config was written with (a 1.x release has no provenance fields)."""
-        schema.require_config(config)
-        path = self.path / config / f"{schema.SPLITS[0]}.parquet"
-        try:
-            return Features.from_arrow_schema(pq.read_schema(path))
-        except (OSError, ValueError) as err:
-            raise SqcorpusError(f"cannot read the Parquet schema: {err}", file=path) from None
+        return config_features_of(self.path, schema.require_config(config))
 
     @property
     def sources(self) -> dict[str, int]:

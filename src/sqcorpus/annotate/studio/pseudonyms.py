@@ -198,7 +198,8 @@ def find_email(value: Any, where: str = "", corpus: Sequence[str] = ()) -> str |
     return None
 
 
-def _corpus_text(task: Any) -> tuple[str, ...]:
+def corpus_text(task: Any) -> tuple[str, ...]:
+    """A task's sentence and context: corpus text, not annotator data."""
     data = task.get("data") if isinstance(task, Mapping) else None
     if not isinstance(data, Mapping):
         return ()
@@ -217,7 +218,7 @@ def pseudonymize(
         (
             found
             for index, task in enumerate(cleaned)
-            if (found := find_email(task, f"[{index}]", _corpus_text(task)))
+            if (found := find_email(task, f"[{index}]", corpus_text(task)))
         ),
         None,
     )

@@ -30,7 +30,7 @@ from .connection import (
     translated,
 )
 from .merge import MergeReport, check_regions, combine_projects, merge_document, tag_source
-from .pseudonyms import PSEUDONYM_FILE, Pseudonyms, find_email, pseudonymize
+from .pseudonyms import PSEUDONYM_FILE, Pseudonyms, corpus_text, find_email, pseudonymize
 
 EXPORT_TIMEOUT: Final = 300.0
 
@@ -234,7 +234,7 @@ def pull(
         merged, part = merge_document(committed, items, titles, replace=replace)
         report.absorb(part)
         contents[path] = export_json(sorted(merged, key=_sort_key))
-        texts[path] = _corpus_texts(merged)
+        texts[path] = tuple(text for task in merged for text in corpus_text(task))
     for path, content in contents.items():
         # The same guard on the exact data about to be written; e-mail addresses the corpus
         # text itself prints (a help line in a news story) are the text, not annotator data.
@@ -367,14 +367,3 @@ def format_pull(summary: PullSummary) -> str:
         )
     lines += [f"  wrote {path}" for path in summary.files]
     return "\n".join(lines)
-
-
-def _corpus_texts(tasks: Sequence[Mapping[str, Any]]) -> tuple[str, ...]:
-    """The sentences and context of a document's tasks (corpus text, not annotator data)."""
-    fields = (schema.LS_TEXT, schema.LS_PREVIOUS, schema.LS_NEXT)
-    return tuple(
-        value
-        for task in tasks
-        for field in fields
-        if isinstance(value := (task.get("data") or {}).get(field), str)
-    )
