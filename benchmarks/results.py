@@ -10,6 +10,13 @@ import re
 from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
+OWN_PEAK_RSS_KIB = "int(open('/proc/self/status').read().split('VmHWM:')[1].split()[0])"
+"""Python source for the peak resident memory (KiB) of the process that evaluates it.
+
+Not ``ru_maxrss``: on Linux a child's ``ru_maxrss`` (``RUSAGE_SELF`` in the child, or
+``wait4`` in the parent) starts from the parent's resident set, kept across fork and exec, so
+a benchmark holding a large synthetic corpus would report its own size as every child's peak.
+``VmHWM`` belongs to the address space that ``exec`` created, and to nothing before it."""
 # The section the file held before sections existed (written by segmentation.py).
 LEGACY = "segmentation"
 

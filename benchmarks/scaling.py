@@ -8,9 +8,10 @@ Usage (from the project root)::
    ``benchmarks/data/news-sq.txt`` (invented news, see benchmarks/README.md) repeated, written
    to a temporary file and given to ``python -m sqcorpus.cli segment FILE`` with the output
    sent to /dev/null. Reported: wall time, seconds per MB (flat = linear) and the peak
-   resident memory of the process (ru_maxrss). ``--before REV`` runs the same command with the
-   sources of an earlier git revision, for comparison, on inputs of at most 50 MB only (a
-   command that holds the whole input and its output in memory could exhaust the machine).
+   resident memory of the command's own process (VmHWM; see ``results.OWN_PEAK_RSS_KIB``).
+   ``--before REV`` runs the same command with the sources of an earlier git revision, for
+   comparison, on inputs of at most 50 MB only (a command that holds the whole input and its
+   output in memory could exhaust the machine).
 2. The Python heap peak (tracemalloc) of the streaming API (``decode_utf8`` + ``iter_segment``)
    over the smallest input: what the segmenter itself holds, without the interpreter.
 3. Adversarial inputs, each at N and 2N repetitions of a unit (``abcde.`` with no space, an
@@ -35,7 +36,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from results import write_section
+from results import OWN_PEAK_RSS_KIB, write_section
 
 ROOT = Path(__file__).resolve().parent.parent
 NEWS = ROOT / "benchmarks" / "data" / "news-sq.txt"
@@ -72,22 +73,35 @@ def news_file(directory: Path, megabytes: float) -> Path:
     return path
 
 
+SEGMENT_AND_REPORT_PEAK = (
+    "import atexit, os, runpy\n"
+    "def report():\n"
+    "    with open(os.environ['SQCORPUS_BENCH_PEAK'], 'w') as out:\n"
+    f"        out.write(str({OWN_PEAK_RSS_KIB}))\n"
+    "atexit.register(report)\n"
+    "runpy.run_module('sqcorpus.cli', run_name='__main__', alter_sys=True)\n"
+)
+"""``python -m sqcorpus.cli ...`` that also writes its own peak RSS (KiB) when it exits."""
+
+
 def run_command(path: Path, source: Path) -> tuple[float, float, int]:
     """Wall seconds, peak RSS (MiB) and sentence count of ``sqcorpus segment path``."""
-    env = {**os.environ, "PYTHONPATH": str(source)}
-    started = time.perf_counter()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "sqcorpus.cli", "segment", str(path)],
-        stdout=subprocess.PIPE,
-        env=env,
-    )
-    assert process.stdout is not None
-    lines = sum(1 for _ in process.stdout)  # read as it comes, as a consumer would
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - started
-    if status != 0:
-        raise SystemExit(f"segment {path} failed with status {status}")
-    return elapsed, usage.ru_maxrss / 1024, lines
+    with tempfile.TemporaryDirectory(prefix="sqcorpus-peak-") as tmp:
+        peak_file = Path(tmp) / "peak"
+        env = {**os.environ, "PYTHONPATH": str(source), "SQCORPUS_BENCH_PEAK": str(peak_file)}
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            [sys.executable, "-c", SEGMENT_AND_REPORT_PEAK, "segment", str(path)],
+            stdout=subprocess.PIPE,
+            env=env,
+        )
+        assert process.stdout is not None
+        lines = sum(1 for _ in process.stdout)  # read as it comes, as a consumer would
+        status = process.wait()
+        elapsed = time.perf_counter() - started
+        if status != 0:
+            raise SystemExit(f"segment {path} failed with status {status}")
+        return elapsed, int(peak_file.read_text()) / 1024, lines
 
 
 def heap_peak(path: Path) -> float:
