@@ -8,12 +8,13 @@ target and the pre-annotation — and writes one decision per sentence::
      "stance": "neutral", "holder": "author", "cues": ["mund të"],
      "scopes": ["kjo mund të nxisë talljet"], "note": ""}
 
-A span is given by its words, with an optional 0-based occurrence when the same words appear
-more than once in the sentence. :func:`submit` finds every span in the sentence, refuses one
-that does not start and end on a token boundary (naming the sentence id and the words), builds
-the Label Studio result the converter reads, and creates the annotation with the connection's
-token — the annotator's own — in the annotator's own project. Submitting a sentence again
-updates that annotator's earlier annotation of it in place, so a session can correct itself.
+A span is given by its words, with an optional 0-based occurrence when the same words stand
+more than once in the sentence as whole tokens (matches inside longer words do not count).
+:func:`submit` finds every span in the sentence, refuses one that does not start and end on a
+token boundary (naming the sentence id and the words), builds the Label Studio result the
+converter reads, and creates the annotation with the connection's token — the annotator's own
+— in the annotator's own project. Submitting a sentence again updates that annotator's
+earlier annotation of it in place, so a session can correct itself.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from label_studio_sdk import LabelStudio
 
 from ... import schema
 from ...errors import SqcorpusError
+from ...files import write_atomic
 from ...models import SentenceAnnotation, Span
 from ...text.segmentation import tokenize
 from ..convert import Where, from_ls_results, to_ls_results
@@ -38,23 +40,37 @@ DECISION_KEYS: Final = frozenset({"sid", "entities", "stance", "holder", "cues",
 
 
 def _fragments(text: str, spans: Iterable[Mapping[str, Any]], labelled: bool) -> list[list[Any]]:
-    """Spans of a Label Studio result as ``[words, label, occurrence]`` (or ``[words, occ]``)."""
+    """Spans of a Label Studio result as ``[words, label, occurrence]`` (or ``[words, occ]``).
+
+    A span that does not lie on token boundaries (one drawn by hand in the interface) has no
+    occurrence number a decision could give back; it is shown with ``null`` in its place.
+    """
     out: list[list[Any]] = []
     for value in spans:
         start, end = int(value["start"]), int(value["end"])
         words = text[start:end]
-        occurrence = _occurrences(text, words).index(start)
+        found = _occurrences(text, words)
+        occurrence = found.index(start) if start in found else None
         item: list[Any] = [words, value["labels"][0]] if labelled else [words]
-        if occurrence:
+        if occurrence != 0:
             item.append(occurrence)
         out.append(item)
     return out
 
 
 def _occurrences(text: str, words: str) -> list[int]:
+    """Where ``words`` stand in ``text`` as whole tokens, in order.
+
+    Only matches that start and end on token boundaries count, so "Rusi" inside "Rusisë"
+    is not an occurrence: occurrence 1 of "Rusi" is the second time it stands as a word,
+    whatever longer words around it contain it.
+    """
+    tokens = tokenize(text)
+    starts, ends = {t.start for t in tokens}, {t.end for t in tokens}
     found, at = [], text.find(words)
     while at != -1:
-        found.append(at)
+        if at in starts and at + len(words) in ends:
+            found.append(at)
         at = text.find(words, at + 1)
     return found
 
@@ -127,21 +143,23 @@ def _span(text: str, item: Any, label: str | None, where: str, field: str) -> Sp
         label, rest = rest[0], rest[1:]
     occurrence = rest[0] if rest else 0
     found = _occurrences(text, words) if words else []
-    if not isinstance(occurrence, int) or not 0 <= occurrence < len(found):
+    if words and words in text and not found:
         raise SqcorpusError(
-            f"{words!r} occurs {len(found)} time(s) in the sentence, not at occurrence "
-            f"{occurrence}",
+            f"{words!r} does not start and end on token boundaries", item=where, field=field
+        )
+    if isinstance(occurrence, bool) or not isinstance(occurrence, int):
+        raise SqcorpusError(
+            f"the occurrence of {words!r} must be a whole number", item=where, field=field
+        )
+    if not 0 <= occurrence < len(found):
+        raise SqcorpusError(
+            f"{words!r} occurs {len(found)} time(s) as whole words in the sentence, not at "
+            f"occurrence {occurrence}",
             item=where,
             field=field,
         )
     start = found[occurrence]
     end = start + len(words)
-    starts = {t.start for t in tokenize(text)}
-    ends = {t.end for t in tokenize(text)}
-    if start not in starts or end not in ends:
-        raise SqcorpusError(
-            f"{words!r} does not start and end on token boundaries", item=where, field=field
-        )
     return Span(start, end, words, label)
 
 
@@ -265,7 +283,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 for row in fetch_tasks(connection, args.project)
             )
             if args.out:
-                args.out.write_text(lines, encoding="utf-8")
+                write_atomic(args.out, lines)
             else:
                 sys.stdout.write(lines)
             return 0
