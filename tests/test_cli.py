@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import subprocess
@@ -105,12 +106,27 @@ def test_python_dash_m_sqcorpus_is_the_command() -> None:
 
 
 def test_every_subcommand_is_in_the_command_table(capsys: pytest.CaptureFixture[str]) -> None:
-    """A new ``_add_<name>`` that is not listed in ``COMMANDS`` would never be reachable."""
+    """A new ``_add_<name>`` that its stage module does not list in ``COMMANDS`` would never
+    be reachable, nor would a command module left out of the package's table."""
+    import pkgutil
+
     from sqcorpus import cli
 
-    defined = {name for name in vars(cli) if name.startswith("_add_")}
-    listed = {add.__name__ for add in cli.COMMANDS}
+    modules = {
+        name: importlib.import_module(f"sqcorpus.cli.{name}")
+        for _, name, _ in pkgutil.iter_modules(cli.__path__)
+        if name not in {"common", "__main__"}
+    }
+    assert set(modules.values()) == set(cli.STAGE_MODULES)
+    defined = {
+        f"{name}.{attribute}"
+        for name, module in modules.items()
+        for attribute in vars(module)
+        if attribute.startswith("_add_")
+    }
+    listed = {f"{add.__module__.rsplit('.', 1)[-1]}.{add.__name__}" for add in cli.COMMANDS}
     assert listed == defined
+    assert len(cli.COMMANDS) == 18
     with pytest.raises(SystemExit):
         main(["--help"])
     listing = capsys.readouterr().out
