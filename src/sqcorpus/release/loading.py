@@ -56,10 +56,9 @@ def load_release(release: Release, config: str, *, licence: str | None = None) -
                 )
             wanted = sorted(schema.OPEN_LICENSES) if licence == "open" else [licence]
             keep = pads.field("text_license").isin(wanted)
-        # Decoding nested list columns makes many short-lived allocations; in a fresh process
-        # Arrow's default jemalloc pool made that about twice as slow, and erratic, compared
-        # with the system allocator (the three files of benchmarks/growth.py's 100x corpus:
-        # 0.70 s against 0.39 s, medians of 9 fresh processes).
+        # Decoding nested list columns makes many short-lived allocations. In a fresh process
+        # Arrow's default jemalloc pool made that erratic and about twice as slow as the
+        # system allocator (the 100x corpus of benchmarks/growth.py, timed by hand).
         table = parquet.to_table(filter=keep, memory_pool=pa.system_memory_pool())
         info = DatasetInfo(
             description=f"sqcorpus {release.version}, config {config!r}",
