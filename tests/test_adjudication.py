@@ -1,9 +1,10 @@
-"""Agreement with bootstrap intervals, and adjudication with a rationale per disagreement
-(offline, on a mini export of two annotators)."""
+"""Agreement with bootstrap intervals, adjudication with a rationale per disagreement
+(offline, on a mini export of two annotators), and the gaps collected after a round."""
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,14 @@ import pytest
 from sklearn.metrics import cohen_kappa_score
 
 from helpers import MINI_DOC, MiniProject, ls_task, span
-from sqcorpus.annotate.adjudication import Decision, adjudicate, annotation_of, pending
+from sqcorpus import paths
+from sqcorpus.annotate.adjudication import (
+    Decision,
+    adjudicate,
+    annotation_of,
+    gaps,
+    pending,
+)
 from sqcorpus.annotate.agreement import read_codings
 from sqcorpus.annotate.agreement_ci import agreement_with_intervals, layer_table
 from sqcorpus.cli import main
@@ -155,3 +163,123 @@ def test_cli_lists_and_applies(
     assert f"adjudicated {second}" in capsys.readouterr().out
     records = mini_project.root / "annotation" / "adjudication" / f"{MINI_DOC}.json"
     assert json.loads(records.read_text(encoding="utf-8"))["records"][0]["layer"] == "all"
+
+
+def record(sid: str, key: str, rationale: str, version: str = "2.0") -> dict[str, Any]:
+    return {
+        "sid": sid,
+        "layer": key.split(" [")[0],
+        "key": key,
+        "decision": f"decided {key}",
+        "rationale": rationale,
+        "guidelines_section": "3.2",
+        "adjudicator": "adjudicator-01",
+        "guidelines_version": version,
+        "annotators": ["annotator-01", "annotator-02"],
+        "decided_at": "2026-12-01T00:00:00.000000Z",
+    }
+
+
+def write_records(folder: Path, doc_id: str, records: list[dict[str, Any]]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    content = {"format": 1, "doc_id": doc_id, "records": records}
+    (folder / f"{doc_id}.json").write_text(json.dumps(content), encoding="utf-8")
+
+
+def two_rounds(folder: Path) -> None:
+    """doc-b: a gap, an ordinary decision and a "Gap :" variant; doc-a: two gaps, filed out
+    of sentence order; doc-c: no gap."""
+    write_records(
+        folder,
+        "doc-b",
+        [
+            record("doc-b-s002", "entity [0,6) EVENT 'Brexit'", "gap: a named political event"),
+            record("doc-b-s001", "stance", "the quotation is the minister's (§4.7)"),
+            record("doc-b-s001", "hedge cue [1,5) 'x'", "Gap : not in the lexicon"),
+        ],
+    )
+    write_records(
+        folder,
+        "doc-a",
+        [
+            record("doc-a-s010", "entity [4,9) DATE '48 orë'", "gap: two days"),
+            record("doc-a-s002", "stance", "gaps in the evidence: neutral (§4.2)"),
+            record("doc-a-s002", "holder", "gap: no rule for a motto", version="2.1"),
+        ],
+    )
+    write_records(folder, "doc-c", [record("doc-c-s001", "stance", "no disagreement")])
+
+
+def test_gaps_lists_what_no_rule_covered_in_a_stable_order(tmp_path: Path) -> None:
+    folder = tmp_path / "adjudication"
+    two_rounds(folder)
+    listed = gaps(records=folder)
+    assert [(g.doc_id, g.sid, g.layer) for g in listed] == [
+        ("doc-a", "doc-a-s002", "holder"),
+        ("doc-a", "doc-a-s010", "entity"),
+        ("doc-b", "doc-b-s001", "hedge cue"),
+        ("doc-b", "doc-b-s002", "entity"),
+    ]
+    first = listed[0]
+    assert first.key == "holder" and first.rationale == "gap: no rule for a motto"
+    assert first.guidelines_version == "2.1" and first.guidelines_section == "3.2"
+    assert [g.sid for g in gaps("doc-b", records=folder)] == ["doc-b-s001", "doc-b-s002"]
+    assert gaps("doc-c", records=folder) == []
+    for doc_id, message in (("Doc B", "not a valid document id"), ("doc-d", "no adjudication")):
+        with pytest.raises(SqcorpusError, match=message):
+            gaps(doc_id, records=folder)
+    (folder / "doc-e.json").write_text(json.dumps({"format": 2, "records": []}), "utf-8")
+    with pytest.raises(SqcorpusError, match="expected format 1"):
+        gaps(records=folder)
+
+
+def test_cli_lists_gaps_and_refuses_a_bad_combination(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: Any
+) -> None:
+    monkeypatch.setenv("SQCORPUS_ROOT", str(tmp_path))
+    two_rounds(paths.adjudication_dir())
+    out_json = tmp_path / "gaps.json"
+    assert main(["adjudicate", "--gaps", "--json", str(out_json)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "doc-a-s002 holder"
+    assert out[1] == "  decided holder — gap: no rule for a motto (§3.2, guidelines 2.1)"
+    assert out[-1] == "4 gap(s) in 2 document(s)"
+    assert [g["sid"] for g in json.loads(out_json.read_text("utf-8"))][-1] == "doc-b-s002"
+    assert main(["adjudicate", "doc-a", "--gaps"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "2 gap(s) in 1 document(s)"
+    plan = tmp_path / "plan.json"
+    plan.write_text("[]", encoding="utf-8")
+    for argv, message in (
+        (["adjudicate"], "needs a DOC_ID"),
+        (["adjudicate", "doc-a", "--gaps", "--apply", str(plan)], "does not go with --apply"),
+    ):
+        assert main(argv) == 1
+        err = capsys.readouterr().err
+        assert message in err and err.count("\n") == 1
+
+
+def _changes(guidelines: str) -> dict[str, str]:
+    """Each "## Changes in X.Y" section of the guidelines, by version."""
+    parts = re.split(r"^## Changes in (\d+\.\d+)\s*$", guidelines, flags=re.MULTILINE)
+    return {
+        version: re.split(r"^## ", body, maxsplit=1, flags=re.MULTILINE)[0]
+        for version, body in zip(parts[1::2], parts[2::2], strict=True)
+    }
+
+
+def test_every_gap_of_a_past_round_is_answered_in_the_next_changes() -> None:
+    """Guidelines 8.4: the gaps of a round are the draft of the next version's "Changes"; once
+    that version exists, its "Changes" section names the sentence of every gap."""
+    root = Path(__file__).resolve().parents[1]
+    changes = _changes((root / "annotation" / "guidelines.md").read_text(encoding="utf-8"))
+    assert changes, "no 'Changes in' section found"
+
+    def key(version: str) -> tuple[int, ...]:
+        return tuple(int(part) for part in version.split("."))
+
+    unanswered = []
+    for gap in gaps(records=root / "annotation" / "adjudication"):
+        later = sorted((v for v in changes if key(v) > key(gap.guidelines_version)), key=key)
+        if later and gap.sid not in changes[later[0]]:
+            unanswered.append(f"{gap.sid} ({gap.key}) not in 'Changes in {later[0]}'")
+    assert not unanswered, unanswered

@@ -15,7 +15,7 @@ from .errors import SqcorpusError
 
 SCHEMA_VERSION: Final = "2.0.0"
 """Version of the record schema (bump MAJOR when a field or label set changes)."""
-GUIDELINES_VERSION: Final = "2.0"
+GUIDELINES_VERSION: Final = "2.1"
 """Version of annotation/guidelines.md; recorded in every task pushed to Label Studio."""
 
 # --- entities (OntoNotes 5.0 style, flat, maximal proper-name spans) -------------------

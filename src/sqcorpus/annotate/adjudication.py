@@ -11,6 +11,9 @@ The API an (AI or human) adjudicator calls:
   then makes it the gold). It refuses a missing or empty rationale, an unknown key, a sentence
   already adjudicated, and an annotation the converter would refuse; nothing is half-written.
 
+After a round, :func:`gaps` collects the decisions no rule covered (a rationale that starts
+with ``gap:``, guidelines 8.3): the maintainer's first draft of the next guidelines version.
+
 The adjudicator is named by a pseudonym, never an e-mail address.
 """
 
@@ -37,6 +40,8 @@ RECORDS_FORMAT: Final = 1
 SOURCE_PROJECT: Final = "adjudication"
 """The ``sqcorpus_source.project`` of an adjudicated annotation (no pull ever replaces it)."""
 PSEUDONYM: Final = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
+GAP: Final = re.compile(r"\s*gap\s*:", re.IGNORECASE)
+"""The start of the rationale of a decision that no rule covered (guidelines 8.3)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +71,21 @@ class Decision:
     rationale: str
     guidelines_section: str
     """The guidelines section the decision rests on, e.g. "3.2"."""
+
+
+@dataclass(frozen=True, slots=True)
+class Gap:
+    """A recorded decision that no rule of the guidelines covered."""
+
+    doc_id: str
+    sid: str
+    layer: str
+    key: str
+    decision: str
+    rationale: str
+    guidelines_section: str
+    guidelines_version: str
+    """The guidelines the decision was made under; the next version answers it."""
 
 
 def _key(diff: Mapping[str, Any]) -> str:
@@ -225,6 +245,54 @@ def adjudicate(
     write_atomic(records_file, records_text)
     write_atomic(export_file, export_text)
     return export_file, records_file
+
+
+_GAP_FIELDS: Final = (
+    "sid",
+    "layer",
+    "key",
+    "decision",
+    "rationale",
+    "guidelines_section",
+    "guidelines_version",
+)
+
+
+def _gaps_of(path: Path) -> list[Gap]:
+    content = read_json(path, what="adjudication records")
+    if not isinstance(content, dict) or content.get("format") != RECORDS_FORMAT:
+        raise SqcorpusError(f"expected format {RECORDS_FORMAT}", file=path, field="format")
+    records = content.get("records")
+    if not isinstance(records, list):
+        raise SqcorpusError("expected a list of records", file=path, field="records")
+    found = []
+    for number, record in enumerate(records):
+        if not isinstance(record, dict) or not isinstance(record.get("rationale"), str):
+            raise SqcorpusError(
+                "each record is an object with a string rationale",
+                file=path,
+                field=f"records[{number}]",
+            )
+        if GAP.match(record["rationale"]):
+            text = {name: str(record.get(name, "")) for name in _GAP_FIELDS}
+            found.append(Gap(doc_id=str(content.get("doc_id", path.stem)), **text))
+    return found
+
+
+def gaps(doc_id: str | None = None, *, records: Path | None = None) -> list[Gap]:
+    """The ``gap:`` decisions of one document's adjudication records, or of every document's,
+    ordered by document and sentence (a sentence's decisions in the order they were made)."""
+    folder = records or paths.adjudication_dir()
+    if doc_id is None:
+        files = sorted(folder.glob("*.json"))
+    else:
+        if not DOC_ID_PATTERN.fullmatch(doc_id):
+            raise SqcorpusError("not a valid document id", item=doc_id, field="doc_id")
+        files = [folder / f"{doc_id}.json"]
+        if not files[0].is_file():
+            raise SqcorpusError("no adjudication records for this document", file=files[0])
+    found = [gap for path in files for gap in _gaps_of(path)]
+    return sorted(found, key=lambda gap: (gap.doc_id, gap.sid))
 
 
 def _differs(left: SentenceAnnotation, right: SentenceAnnotation) -> bool:

@@ -248,9 +248,18 @@ def _run_agreement(args: argparse.Namespace) -> int:
 
 def _add_adjudicate(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
-        "adjudicate", help="list a document's disagreements, or record decisions as ground truth"
+        "adjudicate",
+        help="list a document's disagreements, record decisions as ground truth, or list the "
+        "decisions no rule covered (--gaps)",
     )
-    p.add_argument("doc_id", metavar="DOC_ID")
+    p.add_argument(
+        "doc_id", metavar="DOC_ID", nargs="?", help="the document (optional with --gaps: all)"
+    )
+    p.add_argument(
+        "--gaps",
+        action="store_true",
+        help="list the recorded decisions whose rationale starts with 'gap:' (guidelines 8.3)",
+    )
     p.add_argument(
         "--apply",
         type=Path,
@@ -269,6 +278,23 @@ def _run_adjudicate(args: argparse.Namespace) -> int:
     from ..annotate import adjudication
     from ..files import read_json, write_json
 
+    if args.gaps:
+        if args.apply is not None:
+            raise SqcorpusError("--gaps only lists decisions; it does not go with --apply")
+        listed = adjudication.gaps(args.doc_id)
+        for gap in listed:
+            print(f"{gap.sid} {gap.key or gap.layer}")
+            print(
+                f"  {gap.decision} — {gap.rationale} (§{gap.guidelines_section}, "
+                f"guidelines {gap.guidelines_version})"
+            )
+        documents = len({gap.doc_id for gap in listed})
+        print(f"{len(listed)} gap(s) in {documents} document(s)")
+        if args.json_out:
+            write_json(args.json_out, [asdict(gap) for gap in listed])
+        return 0
+    if args.doc_id is None:
+        raise SqcorpusError("needs a DOC_ID (only --gaps lists every document)", field="DOC_ID")
     if args.apply is None:
         waiting = adjudication.pending(args.doc_id)
         for item in waiting:
