@@ -251,7 +251,7 @@ def test_cli_lists_gaps_and_refuses_a_bad_combination(
     plan.write_text("[]", encoding="utf-8")
     for argv, message in (
         (["adjudicate"], "needs a DOC_ID"),
-        (["adjudicate", "doc-a", "--gaps", "--apply", str(plan)], "does not go with --apply"),
+        (["adjudicate", "doc-a", "--gaps", "--apply", str(plan)], "one of --gaps, --apply and"),
     ):
         assert main(argv) == 1
         err = capsys.readouterr().err

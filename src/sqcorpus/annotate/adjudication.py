@@ -95,7 +95,7 @@ def _key(diff: Mapping[str, Any]) -> str:
     return f"{diff['layer']} [{diff['start']},{diff['end']}){label} {diff['text']!r}"
 
 
-def _export_file(doc_id: str, exports: Path | None) -> Path:
+def export_file_of(doc_id: str, exports: Path | None) -> Path:
     if not DOC_ID_PATTERN.fullmatch(doc_id):
         raise SqcorpusError("not a valid document id", item=doc_id, field="doc_id")
     path = (exports or paths.exports_dir()) / f"{doc_id}.json"
@@ -116,7 +116,7 @@ def _pending(task: TaskCodings) -> Pending | None:
 
 def pending(doc_id: str, *, exports: Path | None = None) -> list[Pending]:
     """The document's sentences with two or more annotations and no ground truth yet."""
-    tasks = read_codings([_export_file(doc_id, exports)])
+    tasks = read_codings([export_file_of(doc_id, exports)])
     return [found for task in tasks if (found := _pending(task)) is not None]
 
 
@@ -147,6 +147,61 @@ def _check_decisions(waiting: Pending, decisions: Sequence[Decision]) -> None:
         )
 
 
+def read_records(doc_id: str, records: Path | None = None) -> tuple[Path, dict[str, Any]]:
+    """A document's adjudication records file and its content (empty when there is none)."""
+    records_file = (records or paths.adjudication_dir()) / f"{doc_id}.json"
+    content = (
+        read_json(records_file, what="adjudication records")
+        if records_file.is_file()
+        else {"format": RECORDS_FORMAT, "doc_id": doc_id, "records": []}
+    )
+    if not isinstance(content, dict) or content.get("format") != RECORDS_FORMAT:
+        raise SqcorpusError(f"expected format {RECORDS_FORMAT}", file=records_file, field="format")
+    return records_file, content
+
+
+def require_pseudonym(adjudicator: str) -> None:
+    if not PSEUDONYM.fullmatch(adjudicator):
+        raise SqcorpusError(
+            "the adjudicator is a pseudonym (lower-case letters, digits, hyphens)",
+            item=adjudicator,
+            field="adjudicator",
+        )
+
+
+def decisions_of(entry: Mapping[str, Any], *, source: Path, sid: str) -> list[Decision]:
+    """The ``decisions`` of an ``--apply`` or ``--correct`` entry, each checked for shape."""
+    decisions = entry.get("decisions", [])
+    fields = ("key", "decision", "rationale", "guidelines_section")
+    if not isinstance(decisions, list) or not all(
+        isinstance(d, dict) and all(isinstance(d.get(f), str) for f in fields) for d in decisions
+    ):
+        raise SqcorpusError(
+            f"decisions are objects with string {', '.join(fields)}",
+            file=source,
+            item=sid,
+            field="decisions",
+        )
+    return [Decision(**{f: d[f] for f in fields}) for d in decisions]
+
+
+def annotation_in_words(
+    doc_id: str, entry: Mapping[str, Any], *, source: Path, exports: Path | None = None
+) -> SentenceAnnotation | None:
+    """The annotation an entry gives as ``words`` (as in :mod:`.studio.worker`) or as Label
+    Studio ``result``; ``None`` when it gives neither."""
+    sid = str(entry.get("sid"))
+    if not isinstance(entry.get("words"), dict) and not isinstance(entry.get("result"), list):
+        return None
+    export_file = export_file_of(doc_id, exports)
+    texts = [t.text for t in read_codings([export_file]) if t.sid == sid]
+    if not texts:
+        raise SqcorpusError("no such sentence in the export", file=export_file, item=sid)
+    if isinstance(entry.get("words"), dict):
+        return decision_annotation(texts[0], {"sid": sid, **entry["words"]})
+    return from_ls_results(entry["result"], texts[0], tokenize(texts[0]), Where(source, sid))
+
+
 def adjudicate(
     doc_id: str,
     sid: str,
@@ -159,13 +214,8 @@ def adjudicate(
     now: datetime | None = None,
 ) -> tuple[Path, Path]:
     """Record the decisions and write the ground-truth annotation; returns both files."""
-    if not PSEUDONYM.fullmatch(adjudicator):
-        raise SqcorpusError(
-            "the adjudicator is a pseudonym (lower-case letters, digits, hyphens)",
-            item=adjudicator,
-            field="adjudicator",
-        )
-    export_file = _export_file(doc_id, exports)
+    require_pseudonym(adjudicator)
+    export_file = export_file_of(doc_id, exports)
     waiting = {p.sid: p for p in pending(doc_id, exports=exports)}
     if sid not in waiting:
         raise SqcorpusError(
@@ -198,14 +248,7 @@ def adjudicate(
                     },
                 }
             )
-    records_file = (records or paths.adjudication_dir()) / f"{doc_id}.json"
-    content = (
-        read_json(records_file, what="adjudication records")
-        if records_file.is_file()
-        else {"format": RECORDS_FORMAT, "doc_id": doc_id, "records": []}
-    )
-    if not isinstance(content, dict) or content.get("format") != RECORDS_FORMAT:
-        raise SqcorpusError(f"expected format {RECORDS_FORMAT}", file=records_file, field="format")
+    records_file, content = read_records(doc_id, records)
     for decision in decisions:
         content["records"].append(
             {
@@ -220,7 +263,7 @@ def adjudicate(
         )
     if not decisions:  # the annotators agreed: record that the agreement was accepted
         agreed = annotation_of(doc_id, sid, waiting[sid].annotators[0], exports=exports)
-        corrected = _differs(agreed, annotation)
+        corrected = differs(agreed, annotation)
         content["records"].append(
             {
                 "sid": sid,
@@ -295,7 +338,7 @@ def gaps(doc_id: str | None = None, *, records: Path | None = None) -> list[Gap]
     return sorted(found, key=lambda gap: (gap.doc_id, gap.sid))
 
 
-def _differs(left: SentenceAnnotation, right: SentenceAnnotation) -> bool:
+def differs(left: SentenceAnnotation, right: SentenceAnnotation) -> bool:
     """Whether two annotations differ in any layer (notes aside)."""
     return any(
         getattr(left, name) != getattr(right, name)
@@ -305,7 +348,7 @@ def _differs(left: SentenceAnnotation, right: SentenceAnnotation) -> bool:
 
 def annotation_of(doc_id: str, sid: str, annotator: str, *, exports: Path | None = None) -> Any:
     """One annotator's annotation of a sentence (a start for the adjudicated one)."""
-    for task in read_codings([_export_file(doc_id, exports)]):
+    for task in read_codings([export_file_of(doc_id, exports)]):
         if task.sid == sid:
             for coding in task.annotations:
                 if coding.who == annotator:
@@ -323,36 +366,21 @@ def apply_entry(
     if not isinstance(entry, dict) or not isinstance(entry.get("sid"), str):
         raise SqcorpusError("each adjudication is an object with a 'sid'", file=source)
     sid = entry["sid"]
-    decisions = entry.get("decisions", [])
-    fields = ("key", "decision", "rationale", "guidelines_section")
-    if not isinstance(decisions, list) or not all(
-        isinstance(d, dict) and all(isinstance(d.get(f), str) for f in fields) for d in decisions
-    ):
-        raise SqcorpusError(
-            f"decisions are objects with string {', '.join(fields)}",
-            file=source,
-            item=sid,
-            field="decisions",
-        )
-    export_file = _export_file(doc_id, exports)
+    decisions = decisions_of(entry, source=source, sid=sid)
     if isinstance(entry.get("take"), str):
         annotation = annotation_of(doc_id, sid, entry["take"], exports=exports)
-    elif isinstance(entry.get("words"), dict):
-        # The annotation as words, as annotators write it (studio.worker's decision format).
-        text = next(t.text for t in read_codings([export_file]) if t.sid == sid)
-        annotation = decision_annotation(text, {"sid": sid, **entry["words"]})
-    elif isinstance(entry.get("result"), list):
-        text = next(t.text for t in read_codings([export_file]) if t.sid == sid)
-        annotation = from_ls_results(entry["result"], text, tokenize(text), Where(source, sid))
     else:
-        raise SqcorpusError(
-            "needs 'take' (an annotator), 'words' or 'result'", file=source, item=sid
-        )
+        given = annotation_in_words(doc_id, entry, source=source, exports=exports)
+        if given is None:
+            raise SqcorpusError(
+                "needs 'take' (an annotator), 'words' or 'result'", file=source, item=sid
+            )
+        annotation = given
     return adjudicate(
         doc_id,
         sid,
         annotation,
-        [Decision(**{f: d[f] for f in fields}) for d in decisions],
+        decisions,
         adjudicator=str(entry.get("adjudicator", "")),
         exports=exports,
     )

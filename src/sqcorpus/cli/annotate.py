@@ -249,11 +249,14 @@ def _run_agreement(args: argparse.Namespace) -> int:
 def _add_adjudicate(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "adjudicate",
-        help="list a document's disagreements, record decisions as ground truth, or list the "
-        "decisions no rule covered (--gaps)",
+        help="list a document's disagreements, record decisions as ground truth, list the "
+        "decisions no rule covered (--gaps), or correct gold annotations (--correct)",
     )
     p.add_argument(
-        "doc_id", metavar="DOC_ID", nargs="?", help="the document (optional with --gaps: all)"
+        "doc_id",
+        metavar="DOC_ID",
+        nargs="?",
+        help="the document (optional with --gaps and --correct: every document)",
     )
     p.add_argument(
         "--gaps",
@@ -268,6 +271,14 @@ def _add_adjudicate(sub: argparse._SubParsersAction) -> None:
         "holder, cues, scopes, note} | result: [...], decisions: [{key, decision, rationale, "
         "guidelines_section}]}",
     )
+    p.add_argument(
+        "--correct",
+        type=Path,
+        metavar="FILE",
+        help="JSON list of {sid, adjudicator, words: {...} | result: [...], decisions: [...]}: "
+        "each replaces its sentence's gold under the current guidelines (a PATCH release's "
+        "corrections; the earlier gold is kept, unmarked)",
+    )
     p.add_argument("--json", type=Path, dest="json_out", help="also write the list as JSON")
     p.set_defaults(run=_run_adjudicate)
 
@@ -278,9 +289,20 @@ def _run_adjudicate(args: argparse.Namespace) -> int:
     from ..annotate import adjudication
     from ..files import read_json, write_json
 
+    if sum(bool(option) for option in (args.gaps, args.apply, args.correct)) > 1:
+        raise SqcorpusError("give one of --gaps, --apply and --correct")
+    if args.correct is not None:
+        from ..annotate.corrections import correct, doc_id_of, read_corrections
+
+        corrections = read_corrections(args.correct)
+        for fix in corrections:
+            if args.doc_id is not None and doc_id_of(fix.sid) != args.doc_id:
+                raise SqcorpusError(f"not a sentence of {args.doc_id}", item=fix.sid, field="sid")
+        correct(corrections)
+        for fix in corrections:
+            print(f"corrected {fix.sid}: {len(fix.decisions)} decision(s) by {fix.adjudicator}")
+        return 0
     if args.gaps:
-        if args.apply is not None:
-            raise SqcorpusError("--gaps only lists decisions; it does not go with --apply")
         listed = adjudication.gaps(args.doc_id)
         for gap in listed:
             print(f"{gap.sid} {gap.key or gap.layer}")
