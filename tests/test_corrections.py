@@ -14,6 +14,7 @@ from sqcorpus import schema
 from sqcorpus.annotate.adjudication import Decision
 from sqcorpus.annotate.agreement import read_codings
 from sqcorpus.annotate.corrections import Correction, correct, doc_id_of, read_corrections
+from sqcorpus.annotate.studio.merge import merge_document
 from sqcorpus.cli import main
 from sqcorpus.errors import SqcorpusError
 from sqcorpus.models import SentenceAnnotation
@@ -66,6 +67,7 @@ def test_a_correction_becomes_the_gold_and_keeps_the_earlier_one(
     exported = json.loads(export.read_text(encoding="utf-8"))
     annotations = next(t for t in exported if t["data"]["sid"] == first.id)["annotations"]
     assert entry["corrects"] == annotations[0]["id"] and not annotations[0]["ground_truth"]
+    assert annotations[0]["updated_at"] == annotations[-1]["created_at"]  # unmarked then
     # A release built from the export carries the corrected label.
     mini_project.build("1.0.0")
     ner = load("sentences", releases_dir=mini_project.releases)
@@ -162,3 +164,27 @@ def test_cli_applies_a_corrections_file_in_words(
     assert f"corrected {first.id}: 1 decision(s) by adjudicator-03" in capsys.readouterr().out
     (task,) = [t for t in read_codings([export]) if t.sid == first.id]
     assert task.gold is not None and task.gold.annotation.entities[0].label == "PER"
+
+
+def test_a_pull_never_marks_the_corrected_gold_again(
+    mini_project: MiniProject, tmp_path: Path
+) -> None:
+    """The server still has the earlier gold marked; merging it back would give two golds."""
+    export, sentences = single_gold(mini_project)
+    tasks = json.loads(export.read_text(encoding="utf-8"))
+    for task in tasks:  # as pulled from an adjudication project, marked ground truth
+        for annotation in task["annotations"]:
+            annotation["ground_truth"] = True
+            annotation["sqcorpus_source"] = {"project": "sqcorpus-adjudication"}
+    export.write_text(json.dumps(tasks), encoding="utf-8")
+    server = json.loads(export.read_text(encoding="utf-8"))
+    first = sentences[0]
+    correct(
+        [Correction(first.id, corrected(first.text), (FIX,), "adjudicator-03")],
+        exports=mini_project.exports,
+        records=tmp_path / "adjudication",
+    )
+    committed = json.loads(export.read_text(encoding="utf-8"))
+    with pytest.raises(SqcorpusError, match="newer than the server's") as refused:
+        merge_document(committed, server, frozenset({"sqcorpus-adjudication"}), replace=False)
+    assert first.id in str(refused.value)

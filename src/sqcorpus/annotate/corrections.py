@@ -120,7 +120,10 @@ def correct(
             entry = next(t for t in tasks if t["data"][schema.LS_SENTENCE_ID] == fix.sid)
             done = [a for a in entry["annotations"] if not a.get("was_cancelled")]
             previous = done[gold_position(done, file=export_file, item=fix.sid) or 0]
-            previous["ground_truth"] = False  # kept in the export, no longer the gold
+            # Kept in the export, no longer the gold. Its new time makes it newer than any
+            # server copy still marked ground truth: a pull refuses to re-mark it (two golds).
+            previous["ground_truth"] = False
+            previous["updated_at"] = stamp
             number = sum(str(a.get("id", "")).startswith(f"correction-{fix.sid}-") for a in done)
             entry["annotations"].append(
                 {
