@@ -13,6 +13,7 @@ import json
 import os
 import re
 import stat
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any, Final
@@ -125,6 +126,14 @@ def json_text(data: Any, *, sort_keys: bool = False) -> str:
 def write_json(path: Path, data: Any, *, mode: int = 0o644) -> None:
     """Write ``data`` as JSON in the project's layout, atomically."""
     write_atomic(path, json_text(data), mode=mode)
+
+
+def write_or_print(text: str, out: Path | None) -> None:
+    """``text`` into ``out`` in one step, or on stdout when no file is given."""
+    if out is not None:
+        write_atomic(out, text)
+    else:
+        sys.stdout.write(text)
 
 
 def _no_constant(name: str) -> Any:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final
@@ -120,6 +120,44 @@ def pending(doc_id: str, *, exports: Path | None = None) -> list[Pending]:
     return [found for task in tasks if (found := _pending(task)) is not None]
 
 
+def require_filled(decision: Decision, sid: str, names: Sequence[str]) -> None:
+    """Refuse a decision with any of the fields ``names`` empty (or only blanks)."""
+    for name in names:
+        if not str(getattr(decision, name)).strip():
+            listed = ", ".join(n.replace("_", " ") for n in names[:-1])
+            raise SqcorpusError(
+                f"every decision needs a non-empty {listed} and {names[-1].replace('_', ' ')}",
+                item=sid,
+                field=f"decisions[{decision.key!r}].{name}",
+            )
+
+
+def stamp_of(now: datetime | None = None) -> str:
+    """The time of a decision as the exports write it (UTC, microseconds)."""
+    return (now or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def gold_entry(
+    annotation_id: str, adjudicator: str, result: list[dict[str, Any]], stamp: str, **source: Any
+) -> dict[str, Any]:
+    """An adjudicator's annotation as the export holds it, marked ground truth (``source``
+    adds to its ``sqcorpus_source``)."""
+    return {
+        "id": annotation_id,
+        "completed_by": {"username": adjudicator},
+        "result": result,
+        "ground_truth": True,
+        "was_cancelled": False,
+        "created_at": stamp,
+        "updated_at": stamp,
+        "sqcorpus_source": {
+            "project": SOURCE_PROJECT,
+            "guidelines_version": schema.GUIDELINES_VERSION,
+            **source,
+        },
+    }
+
+
 def _check_decisions(waiting: Pending, decisions: Sequence[Decision]) -> None:
     keys = {d.key for d in waiting.disagreements}
     given = {}
@@ -130,13 +168,7 @@ def _check_decisions(waiting: Pending, decisions: Sequence[Decision]) -> None:
                 item=waiting.sid,
                 field=f"decisions[{decision.key!r}]",
             )
-        for name in ("decision", "rationale", "guidelines_section"):
-            if not str(getattr(decision, name)).strip():
-                raise SqcorpusError(
-                    "every decision needs a non-empty decision, rationale and guidelines section",
-                    item=waiting.sid,
-                    field=f"decisions[{decision.key!r}].{name}",
-                )
+        require_filled(decision, waiting.sid, ("decision", "rationale", "guidelines_section"))
         given[decision.key] = decision
     missing = sorted(keys - set(given))
     if missing:
@@ -147,17 +179,22 @@ def _check_decisions(waiting: Pending, decisions: Sequence[Decision]) -> None:
         )
 
 
+def _records_content(path: Path) -> dict[str, Any]:
+    """An adjudication records file, checked for its format and its list of records."""
+    content = read_json(path, what="adjudication records")
+    if not isinstance(content, dict) or content.get("format") != RECORDS_FORMAT:
+        raise SqcorpusError(f"expected format {RECORDS_FORMAT}", file=path, field="format")
+    if not isinstance(content.get("records"), list):
+        raise SqcorpusError("expected a list of records", file=path, field="records")
+    return content
+
+
 def read_records(doc_id: str, records: Path | None = None) -> tuple[Path, dict[str, Any]]:
     """A document's adjudication records file and its content (empty when there is none)."""
     records_file = (records or paths.adjudication_dir()) / f"{doc_id}.json"
-    content = (
-        read_json(records_file, what="adjudication records")
-        if records_file.is_file()
-        else {"format": RECORDS_FORMAT, "doc_id": doc_id, "records": []}
-    )
-    if not isinstance(content, dict) or content.get("format") != RECORDS_FORMAT:
-        raise SqcorpusError(f"expected format {RECORDS_FORMAT}", file=records_file, field="format")
-    return records_file, content
+    if not records_file.is_file():
+        return records_file, {"format": RECORDS_FORMAT, "doc_id": doc_id, "records": []}
+    return records_file, _records_content(records_file)
 
 
 def require_pseudonym(adjudicator: str) -> None:
@@ -229,25 +266,12 @@ def adjudicate(
     result = to_ls_results(annotation)
     # The converter's own checks: offsets on word boundaries, stance with holder, no overlap.
     from_ls_results(result, text, tokenize(text), Where(export_file, f"{sid} (adjudication)"))
-    stamp = (now or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    stamp = stamp_of(now)
     tasks = read_json(export_file, what="Label Studio export")
     for task in tasks:
         if task["data"][schema.LS_SENTENCE_ID] == sid:
-            task["annotations"].append(
-                {
-                    "id": f"adjudication-{sid}",
-                    "completed_by": {"username": adjudicator},
-                    "result": result,
-                    "ground_truth": True,
-                    "was_cancelled": False,
-                    "created_at": stamp,
-                    "updated_at": stamp,
-                    "sqcorpus_source": {
-                        "project": SOURCE_PROJECT,
-                        "guidelines_version": schema.GUIDELINES_VERSION,
-                    },
-                }
-            )
+            entry = gold_entry(f"adjudication-{sid}", adjudicator, result, stamp)
+            task["annotations"].append(entry)
     records_file, content = read_records(doc_id, records)
     for decision in decisions:
         content["records"].append(
@@ -290,26 +314,11 @@ def adjudicate(
     return export_file, records_file
 
 
-_GAP_FIELDS: Final = (
-    "sid",
-    "layer",
-    "key",
-    "decision",
-    "rationale",
-    "guidelines_section",
-    "guidelines_version",
-)
-
-
 def _gaps_of(path: Path) -> list[Gap]:
-    content = read_json(path, what="adjudication records")
-    if not isinstance(content, dict) or content.get("format") != RECORDS_FORMAT:
-        raise SqcorpusError(f"expected format {RECORDS_FORMAT}", file=path, field="format")
-    records = content.get("records")
-    if not isinstance(records, list):
-        raise SqcorpusError("expected a list of records", file=path, field="records")
+    content = _records_content(path)
+    recorded = [f.name for f in fields(Gap) if f.name != "doc_id"]
     found = []
-    for number, record in enumerate(records):
+    for number, record in enumerate(content["records"]):
         if not isinstance(record, dict) or not isinstance(record.get("rationale"), str):
             raise SqcorpusError(
                 "each record is an object with a string rationale",
@@ -317,7 +326,7 @@ def _gaps_of(path: Path) -> list[Gap]:
                 field=f"records[{number}]",
             )
         if GAP.match(record["rationale"]):
-            text = {name: str(record.get(name, "")) for name in _GAP_FIELDS}
+            text = {name: str(record.get(name, "")) for name in recorded}
             found.append(Gap(doc_id=str(content.get("doc_id", path.stem)), **text))
     return found
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Final
 
@@ -23,14 +23,16 @@ from ..files import json_text, read_json, write_atomic
 from ..models import SentenceAnnotation
 from ..text.segmentation import tokenize
 from .adjudication import (
-    SOURCE_PROJECT,
     Decision,
     annotation_in_words,
     decisions_of,
     differs,
     export_file_of,
+    gold_entry,
     read_records,
+    require_filled,
     require_pseudonym,
+    stamp_of,
 )
 from .agreement import read_codings
 from .convert import Where, from_ls_results, to_ls_results
@@ -48,13 +50,7 @@ def _check(decisions: Sequence[Decision], sid: str) -> None:
             field="decisions",
         )
     for decision in decisions:
-        for name in ("key", "decision", "rationale", "guidelines_section"):
-            if not str(getattr(decision, name)).strip():
-                raise SqcorpusError(
-                    "every decision needs a non-empty key, decision, rationale and section",
-                    item=sid,
-                    field=f"decisions[{decision.key!r}].{name}",
-                )
+        require_filled(decision, sid, ("key", "decision", "rationale", "guidelines_section"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +82,7 @@ def correct(
 
     Every correction is checked before any file is written; returns the files written.
     """
-    stamp = (now or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    stamp = stamp_of(now)
     seen: set[str] = set()
     planned: dict[Path, str] = {}
     by_doc: dict[str, list[Correction]] = {}
@@ -126,20 +122,13 @@ def correct(
             previous["updated_at"] = stamp
             number = sum(str(a.get("id", "")).startswith(f"correction-{fix.sid}-") for a in done)
             entry["annotations"].append(
-                {
-                    "id": f"correction-{fix.sid}-{number + 1}",
-                    "completed_by": {"username": fix.adjudicator},
-                    "result": result,
-                    "ground_truth": True,
-                    "was_cancelled": False,
-                    "created_at": stamp,
-                    "updated_at": stamp,
-                    "sqcorpus_source": {
-                        "project": SOURCE_PROJECT,
-                        "guidelines_version": schema.GUIDELINES_VERSION,
-                        "corrects": previous.get("id"),
-                    },
-                }
+                gold_entry(
+                    f"correction-{fix.sid}-{number + 1}",
+                    fix.adjudicator,
+                    result,
+                    stamp,
+                    corrects=previous.get("id"),
+                )
             )
             content["records"] += [
                 {

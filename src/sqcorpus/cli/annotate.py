@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
 from ..errors import SqcorpusError
-from ..files import write_atomic
-from .common import Adder, report_generated, write_or_print
+from ..files import write_atomic, write_json, write_or_print
+from .common import Adder, report_generated
 
 
 def _add_studio(sub: argparse._SubParsersAction) -> None:
@@ -188,7 +187,7 @@ def _run_preannotate(args: argparse.Namespace) -> int:
             return report_generated(result, args.check)
         print(table, end="")
         if args.json_out:
-            write_atomic(args.json_out, json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+            write_json(args.json_out, results)
         return 0
     predictions = run_preannotate(
         args.files,
@@ -287,7 +286,7 @@ def _run_adjudicate(args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
     from ..annotate import adjudication
-    from ..files import read_json, write_json
+    from ..files import read_json
 
     if sum(bool(option) for option in (args.gaps, args.apply, args.correct)) > 1:
         raise SqcorpusError("give one of --gaps, --apply and --correct")

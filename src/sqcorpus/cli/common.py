@@ -6,9 +6,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 from functools import cached_property
-from pathlib import Path
 
-from ..files import write_atomic
 from ..generated import Generated
 
 Adder = Callable[[argparse._SubParsersAction], None]
@@ -46,11 +44,3 @@ def report_generated(result: Generated, check: bool) -> int:
     code, line = result.report(check)
     print(line, file=sys.stderr if code else sys.stdout)
     return code
-
-
-def write_or_print(text: str, out: Path | None) -> None:
-    """``text`` into ``out`` in one step, or on stdout when no file is given."""
-    if out is not None:
-        write_atomic(out, text)
-    else:
-        sys.stdout.write(text)

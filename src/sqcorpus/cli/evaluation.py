@@ -6,7 +6,8 @@ import argparse
 from pathlib import Path
 
 from ..errors import SqcorpusError
-from .common import EVAL_CONFIGS, SPLITS, Adder, report_generated, write_or_print
+from ..files import write_or_print
+from .common import EVAL_CONFIGS, SPLITS, Adder, report_generated
 
 
 def _add_evaluate(sub: argparse._SubParsersAction) -> None:

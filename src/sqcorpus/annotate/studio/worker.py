@@ -19,6 +19,7 @@ earlier annotation of it in place, so a session can correct itself.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -29,7 +30,7 @@ from label_studio_sdk import LabelStudio
 
 from ... import schema
 from ...errors import SqcorpusError
-from ...files import write_atomic
+from ...files import write_or_print
 from ...models import SentenceAnnotation, Span
 from ...text.segmentation import tokenize
 from ..convert import Where, from_ls_results, to_ls_results
@@ -58,6 +59,13 @@ def _fragments(text: str, spans: Iterable[Mapping[str, Any]], labelled: bool) ->
     return out
 
 
+@functools.lru_cache(maxsize=256)
+def _boundaries(text: str) -> tuple[frozenset[int], frozenset[int]]:
+    """Token starts and ends of a sentence, kept: every span of a sentence asks for them."""
+    tokens = tokenize(text)
+    return frozenset(t.start for t in tokens), frozenset(t.end for t in tokens)
+
+
 def _occurrences(text: str, words: str) -> list[int]:
     """Where ``words`` stand in ``text`` as whole tokens, in order.
 
@@ -65,8 +73,7 @@ def _occurrences(text: str, words: str) -> list[int]:
     is not an occurrence: occurrence 1 of "Rusi" is the second time it stands as a word,
     whatever longer words around it contain it.
     """
-    tokens = tokenize(text)
-    starts, ends = {t.start for t in tokens}, {t.end for t in tokens}
+    starts, ends = _boundaries(text)
     found, at = [], text.find(words)
     while at != -1:
         if at in starts and at + len(words) in ends:
@@ -282,10 +289,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 json.dumps(row, ensure_ascii=False) + "\n"
                 for row in fetch_tasks(connection, args.project)
             )
-            if args.out:
-                write_atomic(args.out, lines)
-            else:
-                sys.stdout.write(lines)
+            write_or_print(lines, args.out)
             return 0
         done = submit(connection, args.project, read_decisions(args.decisions))
         print(f"submitted {done.created} annotations ({done.replaced} earlier ones replaced)")
